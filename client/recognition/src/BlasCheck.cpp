@@ -9,31 +9,23 @@
 
 namespace vigil::recognition {
 
-namespace {
-
-int findBlas(dl_phdr_info* info, std::size_t, void* data) {
-    auto* path = static_cast<std::string*>(data);
-    const std::string_view name = info->dlpi_name != nullptr ? info->dlpi_name : "";
-    // dlib (and anything else) reaches BLAS through the libblas.so.3 soname,
-    // which Debian's alternatives system points at one implementation.
-    if (name.find("libblas.so") != std::string_view::npos) {
-        char resolved[PATH_MAX];
-        *path = ::realpath(info->dlpi_name, resolved) != nullptr ? resolved : std::string(name);
-        return 1;
-    }
-    return 0;
-}
-
-}  // namespace
-
 BlasInfo detectBlas() {
     BlasInfo info;
-    dl_iterate_phdr(findBlas, &info.libraryPath);
-    // OpenBLAS exports openblas_get_config whichever soname it is loaded as.
+    // What libblas.so.3 resolves to for this process: the copy dlib already
+    // loaded, or else the one the dynamic linker would give it (Debian's
+    // alternatives system points the soname at one implementation).
+    void* handle = dlopen("libblas.so.3", RTLD_LAZY | RTLD_NOLOAD);
+    if (handle == nullptr) handle = dlopen("libblas.so.3", RTLD_LAZY | RTLD_LOCAL);
+    if (handle == nullptr) return info;
+    link_map* map = nullptr;
+    if (dlinfo(handle, RTLD_DI_LINKMAP, &map) == 0 && map != nullptr && map->l_name != nullptr) {
+        char resolved[PATH_MAX];
+        info.libraryPath = ::realpath(map->l_name, resolved) != nullptr ? resolved : map->l_name;
+    }
+    // OpenBLAS exports openblas_get_config under every name it is installed as.
     using GetConfig = const char* (*)();
-    void* symbol = dlsym(RTLD_DEFAULT, "openblas_get_config");
-    if (info.libraryPath.empty() && symbol == nullptr) return info;
-    if (info.libraryPath.find("openblas") != std::string::npos) {
+    void* symbol = dlsym(handle, "openblas_get_config");
+    if (symbol != nullptr || info.libraryPath.find("openblas") != std::string::npos) {
         info.kind = BlasKind::OpenBlas;
     } else if (info.libraryPath.find("/blas/") != std::string::npos) {
         info.kind = BlasKind::Reference;  // Debian installs the reference BLAS under .../blas/
@@ -41,6 +33,7 @@ BlasInfo detectBlas() {
         info.kind = BlasKind::Other;
     }
     if (symbol != nullptr) info.details = reinterpret_cast<GetConfig>(symbol)();
+    dlclose(handle);  // only drops our reference; dlib's stays
     return info;
 }
 

@@ -20,7 +20,7 @@ std::string_view explain(QualityVerdict verdict) {
     return "unknown verdict";
 }
 
-std::string_view toString(QualityVerdict verdict) {
+std::string_view verdictName(QualityVerdict verdict) {
     switch (verdict) {
         case QualityVerdict::Ok: return "ok";
         case QualityVerdict::NoFace: return "no-face";
@@ -30,6 +30,12 @@ std::string_view toString(QualityVerdict verdict) {
         case QualityVerdict::TooDark: return "too-dark";
     }
     return "unknown";
+}
+
+DetectorOptions enrolmentDetectorOptions(DetectorOptions base) {
+    base.upsample = std::max(base.upsample, 1);
+    base.adjustThreshold = std::max(base.adjustThreshold, 0.3);
+    return base;
 }
 
 namespace {
@@ -68,7 +74,7 @@ QualityReport assessEnrolmentPhoto(const cv::Mat& photo, FaceDetector& detector,
     report.sharpness = sharpnessOf(photo, whole);
     // Darkness first: in a very dark photo the detector finds nothing, and
     // "too dark" tells the operator what to fix where "no face" would not.
-    if (report.brightness < thresholds.minBrightness) {
+    if (report.brightness < thresholds.minPhotoBrightness) {
         report.verdict = QualityVerdict::TooDark;
         return report;
     }
@@ -89,7 +95,7 @@ QualityReport assessEnrolmentPhoto(const cv::Mat& photo, FaceDetector& detector,
     report.brightness = brightnessOf(photo, report.face);
     report.sharpness = sharpnessOf(photo, report.face);
     if (report.face.width < thresholds.minFaceWidth) report.verdict = QualityVerdict::FaceTooSmall;
-    else if (report.brightness < thresholds.minBrightness) report.verdict = QualityVerdict::TooDark;
+    else if (report.brightness < thresholds.minFaceBrightness) report.verdict = QualityVerdict::TooDark;
     else if (report.sharpness < thresholds.minSharpness) report.verdict = QualityVerdict::TooBlurred;
     else report.verdict = QualityVerdict::Ok;
     return report;

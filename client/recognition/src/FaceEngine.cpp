@@ -11,10 +11,6 @@ namespace {
 std::filesystem::path orDefault(const std::filesystem::path& p, std::filesystem::path (*fallback)()) {
     return p.empty() ? fallback() : p;
 }
-DetectorOptions enrolmentDetectorOptions(DetectorOptions options) {
-    options.upsample = std::max(options.upsample, 1);
-    return options;
-}
 }  // namespace
 
 FaceEngine::FaceEngine(const FaceEngineOptions& options)

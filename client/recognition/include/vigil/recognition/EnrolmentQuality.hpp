@@ -14,18 +14,22 @@ enum class QualityVerdict { Ok, NoFace, SeveralFaces, FaceTooSmall, TooBlurred, 
 
 // A sentence for an operator, e.g. "the face is too small: ...".
 std::string_view explain(QualityVerdict verdict);
-std::string_view toString(QualityVerdict verdict);  // "ok", "no-face", ...
+std::string_view verdictName(QualityVerdict verdict);  // "ok", "no-face", ...
 
 struct QualityThresholds {
     // Face box width in pixels. The aligned chip is 150 px wide; much below
     // half of that, detail is invented by upscaling.
     int minFaceWidth = 70;
-    // Mean grey level (0-255) of the whole photo and of the face.
-    double minBrightness = 40.0;
-    // Variance of the Laplacian of the face resized to 150x150 grey.
-    // Sharp dev photos measure 150-1500; a Gaussian blur of sigma 3 brings
-    // them under 20.
-    double minSharpness = 40.0;
+    // Mean grey level (0-255) of the whole photo: below it the photo is
+    // essentially black. Kept low because a lit face on a dark background
+    // (a night shot, a dark studio) is a fine enrolment photo.
+    double minPhotoBrightness = 20.0;
+    // Mean grey level of the face box: the dev photos' faces measure 90-180.
+    double minFaceBrightness = 45.0;
+    // Variance of the Laplacian of the face resized to 150x150 grey. The
+    // sharp dev photos measure 35-1800; a Gaussian blur of sigma 3 on the
+    // face brings them under 10.
+    double minSharpness = 20.0;
 };
 
 struct QualityReport {
@@ -36,8 +40,13 @@ struct QualityReport {
     double sharpness = 0.0;   // of the face if found, else of the photo
 };
 
-// photo: 8-bit BGR. The detector should upsample (DetectorOptions::upsample
-// >= 1) so that small faces are reported as too small rather than missing.
+// How enrolment detects faces: upsampled once, so that small faces are
+// reported as too small rather than missing, and with a raised threshold,
+// because upsampling also brings up weak false detections (a score of 0.07
+// on a suit in scenes/obama_and_biden.jpg, where the real faces score over 1).
+DetectorOptions enrolmentDetectorOptions(DetectorOptions base = {});
+
+// photo: 8-bit BGR. detector: built with enrolmentDetectorOptions().
 QualityReport assessEnrolmentPhoto(const cv::Mat& photo, FaceDetector& detector,
                                    const QualityThresholds& thresholds = {});
 

@@ -45,8 +45,7 @@ public:
     std::vector<AnalysedFace> analyse(const cv::Mat& image);
 
     // The quality verdict of an enrolment photo and, when it is acceptable,
-    // the descriptor of its face. Detection upsamples once here, whatever
-    // the options, so small faces are judged rather than missed.
+    // the descriptor of its face. Detection uses enrolmentDetectorOptions().
     EnrolledPhoto enrol(const cv::Mat& photo, const QualityThresholds& thresholds = {});
 
     // SHA-256 of the descriptor model file, computed once at construction.
