@@ -15,6 +15,10 @@
 #include <sstream>
 #include <unistd.h>
 
+#if VIGIL_WITH_RECOGNITION
+#include "server/core/RecognitionFaceEnroller.hpp"
+#include "vigil/recognition/ModelPaths.hpp"
+#endif
 #if VIGIL_WITH_CONSOLE
 #include "server/console/Console.hpp"
 #endif
@@ -43,9 +47,20 @@ std::string formatTime(std::int64_t unixSeconds) {
     return out.str();
 }
 
-std::unique_ptr<FaceEnroller> makeEnroller(const ServerConfig&) {
+std::unique_ptr<FaceEnroller> makeEnroller(const ServerConfig& config) {
+#if VIGIL_WITH_RECOGNITION
+    try {
+        return std::make_unique<RecognitionFaceEnroller>(
+            config.models_dir.empty() ? std::filesystem::path() : config.models_dir / recognition::kDescriptorModelFileName);
+    } catch (const std::exception& e) {
+        std::cerr << "vigil-server: enrolment is off: " << e.what() << "\n";
+        return std::make_unique<ModelNotInstalledEnroller>(std::string(e.what()) + "; run tools/fetch-models");
+    }
+#else
+    (void)config;
     return std::make_unique<ModelNotInstalledEnroller>(
         "this build has no recognition engine; rebuild with client/recognition and run tools/fetch-models");
+#endif
 }
 
 namespace {
