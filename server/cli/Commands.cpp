@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <iostream>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sstream>
 #include <unistd.h>
 
@@ -118,6 +119,13 @@ int serve(const Args& args) {
     extra.add_options()("headless", po::bool_switch(&headless), "no console window, even when a display is present");
     po::variables_map vm;
     parseServerConfig(args, config, extra, vm);
+
+    // One descriptor per station: lift the soft limit to the hard one.
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
 
     // Signals go to sigwait below, not to whichever thread Asio happens to run.
     sigset_t signals;
