@@ -16,24 +16,31 @@ trap cleanup EXIT
 "$src/tools/gen-certs" --out "$tmp/other-ca" >/dev/null
 failures=0
 
-# Starts openssl s_server on a free loopback port; sets $port once it listens
-# (read from its "ACCEPT host:port" line through a FIFO, no polling).
-start_server() {
+# Starts a server command in the background and sets $port once it says
+# where it listens: the first output line matching PATTERN ends in ":PORT" or
+# ":PORT (...)". Read through a FIFO as it is printed, no polling.
+start_listening() {  # PATTERN command...
+  local pattern=$1; shift
   local fifo="$tmp/fifo.$RANDOM"
   mkfifo "$fifo"
-  openssl s_server -accept 127.0.0.1:0 -cert "$tmp/certs/server.pem" -key "$tmp/certs/server-key.pem" \
-    -www "$@" >"$fifo" 2>&1 &
+  "$@" >"$fifo" 2>&1 &
   pids+=($!)
   server_pid=$!
   local line
+  port=""
   exec 3<"$fifo"
-  while read -r -t 20 line <&3; do
-    if [[ "$line" == ACCEPT* ]]; then port=${line##*:}; break; fi
+  while read -r -t 60 line <&3; do
+    if [[ "$line" =~ $pattern ]]; then port=${BASH_REMATCH[1]}; break; fi
   done
   # Keep draining the server's output so it never blocks on a full pipe.
   cat <&3 >/dev/null &
   exec 3<&-
-  [ -n "${port:-}" ] || { echo "s_server did not start"; exit 1; }
+  [ -n "$port" ] || { echo "$1 did not start listening"; exit 1; }
+}
+
+start_server() {
+  start_listening '^ACCEPT .*:([0-9]+)$' openssl s_server -accept 127.0.0.1:0 \
+    -cert "$tmp/certs/server.pem" -key "$tmp/certs/server-key.pem" -www "$@"
 }
 
 # expect VERDICT(0|1) DESCRIPTION [--ca FILE] -- s_server args
@@ -42,7 +49,6 @@ expect() {
   local ca="$tmp/certs/ca.pem"
   if [ "$1" = --ca ]; then ca=$2; shift 2; fi
   [ "$1" = -- ] && shift
-  port=""
   start_server "$@"
   set +e
   "$audit" --ca "$ca" "127.0.0.1:$port" >"$tmp/out.txt" 2>&1
@@ -70,6 +76,23 @@ set +e
 got=$?
 set -e
 if [ $got = 2 ]; then echo "ok    nothing listening: exit 2"; else echo "WRONG nothing listening: exit $got"; failures=$((failures + 1)); fi
+
+if [ -n "$vigil_server" ]; then
+  # The real HQ server, set up the way an operator would: init, then serve.
+  "$vigil_server" init --data-dir "$tmp/hq" >"$tmp/init.txt" 2>&1 || { cat "$tmp/init.txt"; exit 1; }
+  start_listening 'listening on .*:([0-9]+) ' "$vigil_server" serve --headless --data-dir "$tmp/hq" \
+    --address 127.0.0.1 --port 0
+  set +e
+  "$audit" --ca "$tmp/hq/certs/ca.pem" --name localhost --report "$tmp/vigil-server.xml" "127.0.0.1:$port" \
+    >"$tmp/out.txt" 2>&1
+  got=$?
+  set -e
+  kill -TERM "$server_pid" 2>/dev/null || true
+  echo "---- tools/tls-audit of vigil-server ----"; cat "$tmp/out.txt"
+  if [ $got = 0 ]; then echo "ok    vigil-server passes the audit"; else echo "WRONG vigil-server: exit $got"; failures=$((failures + 1)); fi
+else
+  echo "note  vigil-server is not built in this tree: only the openssl s_server scenarios ran"
+fi
 
 if [ $failures -ne 0 ]; then echo "$failures scenario(s) wrong"; exit 1; fi
 echo "all tls-audit scenarios gave the expected verdict"
