@@ -125,7 +125,7 @@ void writeVault(const std::filesystem::path& file, const WrapSpec& spec,
 
 // --- KeyEncryptionKey ------------------------------------------------------
 
-KeyEncryptionKey KeyEncryptionKey::fromKeyFile(const std::filesystem::path& keyFile) {
+crypto::Key256 readKeyFile(const std::filesystem::path& keyFile) {
     struct stat st {};
     if (::stat(keyFile.c_str(), &st) != 0)
         throw KeyVaultError(Reason::Missing, "key file " + keyFile.string() + " does not exist");
@@ -142,9 +142,15 @@ KeyEncryptionKey KeyEncryptionKey::fromKeyFile(const std::filesystem::path& keyF
     if (!bytes || bytes->size() != sizeof(crypto::Key256))
         throw KeyVaultError(Reason::Malformed,
                             "key file " + keyFile.string() + " does not hold a 256-bit hex key");
-    KeyEncryptionKey kek;
-    std::copy(bytes->begin(), bytes->end(), kek.fileKey_.begin());
+    crypto::Key256 key{};
+    std::copy(bytes->begin(), bytes->end(), key.begin());
     OPENSSL_cleanse(bytes->data(), bytes->size());
+    return key;
+}
+
+KeyEncryptionKey KeyEncryptionKey::fromKeyFile(const std::filesystem::path& keyFile) {
+    KeyEncryptionKey kek;
+    kek.fileKey_ = readKeyFile(keyFile);
     return kek;
 }
 
@@ -233,6 +239,17 @@ KeyVault KeyVault::create(const std::filesystem::path& vaultFile, const KeyEncry
         throw KeyVaultError(Reason::AlreadyExists,
                             "key vault " + vaultFile.string() + " already exists; not replaced");
     KeyVault vault(vaultFile, crypto::randomKey());
+    vault.rotate(kek);
+    return vault;
+}
+
+KeyVault KeyVault::adopt(const std::filesystem::path& vaultFile, const KeyEncryptionKey& kek,
+                         const crypto::Key256& existingDataKey) {
+    std::error_code ec;
+    if (std::filesystem::exists(vaultFile, ec))
+        throw KeyVaultError(Reason::AlreadyExists,
+                            "key vault " + vaultFile.string() + " already exists; not replaced");
+    KeyVault vault(vaultFile, existingDataKey);
     vault.rotate(kek);
     return vault;
 }

@@ -68,6 +68,11 @@ private:
     ScryptParams params_;
 };
 
+// The 256-bit key in a key file (64 hex digits); refuses a file that group or
+// others may read or write. Used for KEK files and for migrating the clear
+// data key of data folders from before issue 7.
+crypto::Key256 readKeyFile(const std::filesystem::path& keyFile);
+
 // Creates a new key file of 32 random bytes (hex) with mode 0600. Refuses to
 // overwrite an existing file: losing the KEK loses the watchlist.
 void createKeyFile(const std::filesystem::path& keyFile);
@@ -76,6 +81,10 @@ class KeyVault {
 public:
     // A fresh random data key wrapped under `kek`. Refuses an existing file.
     static KeyVault create(const std::filesystem::path& vaultFile, const KeyEncryptionKey& kek);
+    // Wraps an existing data key (migration from an unwrapped key file, so
+    // records sealed under it keep opening). Refuses an existing vault file.
+    static KeyVault adopt(const std::filesystem::path& vaultFile, const KeyEncryptionKey& kek,
+                          const crypto::Key256& existingDataKey);
     // Unwraps the data key; KeyVaultError::WrongKeyOrTampered when `kek` is
     // not the one it was wrapped under or the file was altered.
     static KeyVault open(const std::filesystem::path& vaultFile, const KeyEncryptionKey& kek);
