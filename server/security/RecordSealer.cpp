@@ -11,7 +11,7 @@ namespace vigil::server::security {
 static_assert(sizeof(float) == 4 && std::numeric_limits<float>::is_iec559);
 
 std::string RecordLocation::associatedData() const {
-    return std::string(table) + ":" + std::to_string(id);
+    return std::string(table) + ":" + row;
 }
 
 const crypto::Bytes& OpenedRecord::bytes() const {
@@ -26,20 +26,20 @@ crypto::Bytes OpenedRecord::takeBytes() {
 
 RecordSealer::~RecordSealer() { OPENSSL_cleanse(key_.data(), key_.size()); }
 
-crypto::Bytes RecordSealer::seal(RecordLocation where, std::span<const std::uint8_t> plaintext) const {
+crypto::Bytes RecordSealer::seal(const RecordLocation& where, std::span<const std::uint8_t> plaintext) const {
     if (where.table.empty() || where.table.find(':') != std::string_view::npos)
         throw std::invalid_argument("a record's table name must be non-empty and hold no ':'");
     return crypto::seal(key_, plaintext, where.associatedData());
 }
 
-OpenedRecord RecordSealer::open(RecordLocation where, std::span<const std::uint8_t> sealed) const {
+OpenedRecord RecordSealer::open(const RecordLocation& where, std::span<const std::uint8_t> sealed) const {
     std::string location = where.associatedData();
     auto plaintext = crypto::open(key_, sealed, location);
     if (!plaintext) return OpenedRecord(OpenedRecord::Status::Tampered, std::move(location), {});
     return OpenedRecord(OpenedRecord::Status::Authentic, std::move(location), std::move(*plaintext));
 }
 
-crypto::Bytes RecordSealer::sealFloats(RecordLocation where, std::span<const float> values) const {
+crypto::Bytes RecordSealer::sealFloats(const RecordLocation& where, std::span<const float> values) const {
     crypto::Bytes raw(values.size() * 4);
     for (std::size_t i = 0; i < values.size(); ++i) {
         const auto bits = std::bit_cast<std::uint32_t>(values[i]);
@@ -50,7 +50,7 @@ crypto::Bytes RecordSealer::sealFloats(RecordLocation where, std::span<const flo
     return sealed;
 }
 
-std::optional<std::vector<float>> RecordSealer::openFloats(RecordLocation where,
+std::optional<std::vector<float>> RecordSealer::openFloats(const RecordLocation& where,
                                                            std::span<const std::uint8_t> sealed) const {
     OpenedRecord record = open(where, sealed);
     if (record.tampered() || record.bytes().size() % 4 != 0) return std::nullopt;

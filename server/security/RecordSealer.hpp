@@ -21,11 +21,15 @@ namespace vigil::server::security {
 
 // Where a record lives. `table` names the table and, when one row holds more
 // than one sealed column, the column: "photos", "photos.descriptor",
-// "sightings.snapshot".
+// "sightings.snapshot". The row is an integer id or, for tables keyed by
+// text (users), that key. The table name holds no ':', so "table:row" is
+// unambiguous.
 struct RecordLocation {
+    RecordLocation(std::string_view table, std::int64_t id) : table(table), row(std::to_string(id)) {}
+    RecordLocation(std::string_view table, std::string_view key) : table(table), row(key) {}
     std::string_view table;
-    std::int64_t id = 0;
-    std::string associatedData() const;  // "table:id"
+    std::string row;
+    std::string associatedData() const;  // "table:row"
 };
 
 class TamperedRecordError : public std::runtime_error {
@@ -64,13 +68,13 @@ public:
     RecordSealer& operator=(const RecordSealer&) = delete;
 
     // nonce(12) | ciphertext | tag(16), a fresh random nonce per call.
-    crypto::Bytes seal(RecordLocation where, std::span<const std::uint8_t> plaintext) const;
-    OpenedRecord open(RecordLocation where, std::span<const std::uint8_t> sealed) const;
+    crypto::Bytes seal(const RecordLocation& where, std::span<const std::uint8_t> plaintext) const;
+    OpenedRecord open(const RecordLocation& where, std::span<const std::uint8_t> sealed) const;
 
     // Descriptors are float vectors; they are sealed as little-endian IEEE-754.
-    crypto::Bytes sealFloats(RecordLocation where, std::span<const float> values) const;
+    crypto::Bytes sealFloats(const RecordLocation& where, std::span<const float> values) const;
     // Empty optional when tampered or not a whole number of floats.
-    std::optional<std::vector<float>> openFloats(RecordLocation where,
+    std::optional<std::vector<float>> openFloats(const RecordLocation& where,
                                                  std::span<const std::uint8_t> sealed) const;
 
 private:
