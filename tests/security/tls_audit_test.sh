@@ -68,6 +68,22 @@ expect 0 "TLS 1.2 + 1.3, AEAD suites only" -- -cipher ECDHE-ECDSA-AES128-GCM-SHA
 expect 1 "TLS 1.2 with a CBC suite" -- -cipher ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-SHA
 expect 1 "TLS 1.2 only" -- -no_tls1_3 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
 expect 1 "TLS 1.1 enabled" -- -tls1_1 -cipher DEFAULT@SECLEVEL=0
+# Mutual TLS: a server that demands a client certificate is audited with a
+# station certificate (made here with openssl, signed by the same CA).
+openssl ecparam -name prime256v1 -genkey -noout -out "$tmp/station-key.pem"
+openssl req -new -key "$tmp/station-key.pem" -subj /CN=station-audit -out "$tmp/station.csr" 2>/dev/null
+printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' >"$tmp/station.ext"
+openssl x509 -req -in "$tmp/station.csr" -CA "$tmp/certs/ca.pem" -CAkey "$tmp/certs/ca-key.pem" -CAcreateserial \
+  -days 30 -sha256 -extfile "$tmp/station.ext" -out "$tmp/station.pem" 2>/dev/null
+start_server -tls1_3 -Verify 1 -CAfile "$tmp/certs/ca.pem"
+if "$audit" --ca "$tmp/certs/ca.pem" --client-cert "$tmp/station.pem" --client-key "$tmp/station-key.pem" \
+     "127.0.0.1:$port" >"$tmp/out.txt" 2>&1; then
+  echo "ok    mutual TLS with a station certificate: $(tail -1 "$tmp/out.txt")"
+else
+  echo "WRONG mutual TLS with a station certificate"; sed 's/^/      /' "$tmp/out.txt"; failures=$((failures + 1))
+fi
+kill "$server_pid" 2>/dev/null || true
+
 expect 1 "certificate from another CA" --ca "$tmp/other-ca/ca.pem" -- -tls1_3
 grep -q "^FAIL  certificate chain does not verify" "$tmp/out.txt" || { echo "WRONG: chain failure not named"; failures=$((failures + 1)); }
 
