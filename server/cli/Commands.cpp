@@ -68,7 +68,7 @@ int init(const Args& args) {
     parseServerConfig(args, config, extra, vm);
 
     HqService service(config);
-    std::cout << "vigil-server: databases ready in " << config.data_dir << " (credentials.db, watchlist.db, data.key)\n";
+    std::cout << "vigil-server: databases ready in " << config.data_dir << " (credentials.db, watchlist.db, data.vault)\n";
 
     const auto cert = config.certificatePath();
     if (!std::filesystem::exists(cert)) {

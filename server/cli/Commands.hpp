@@ -26,6 +26,7 @@ int person(const Args& args);
 int sightings(const Args& args);
 int audit(const Args& args);
 int session(const Args& args);
+int key(const Args& args);  // KeyCommands.cpp (issue 7)
 
 // Shared helpers.
 Actor localAdmin();

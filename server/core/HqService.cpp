@@ -70,7 +70,7 @@ HqService::HqService(const ServerConfig& config, HqDependencies deps)
     : config_(config),
       clock_(deps.clock ? std::move(deps.clock) : systemClock()),
       credentials_(ensureDataDir(config)),
-      watchlist_(config.watchlistDb(), loadOrCreateDataKey(config.dataKeyFile())),
+      watchlist_(config.watchlistDb(), loadOrCreateDataKey(config)),
       hasher_(ScryptParams{config.scrypt_log2n, 8, 1}),
       captcha_(deps.captcha_text ? std::move(deps.captcha_text) : std::make_unique<RandomCaptchaText>(), clock_,
                CaptchaLimits{config.captcha_ttl_seconds * 1000LL, 20'000, 16}),

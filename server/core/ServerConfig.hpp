@@ -21,6 +21,9 @@ struct ServerConfig {
     std::filesystem::path certificate;  // empty: <data-dir>/certs/server.pem
     std::filesystem::path private_key;  // empty: <data-dir>/certs/server-key.pem
     std::string server_name = "Vigil HQ";
+    // key-encryption key of the data key (issue 7, server/security/DataKeyFiles.hpp)
+    std::filesystem::path kek_file;             // empty: <data-dir>/kek.key
+    std::filesystem::path kek_passphrase_file;  // set: the KEK is derived from this file's first line
 
     // threads
     unsigned io_threads = 2;

@@ -48,6 +48,12 @@ public:
         }
         fd_ = -1;
     }
+    // false when the target exists already.
+    bool linkAs(const std::filesystem::path& target) {
+        if (::link(path_.c_str(), target.c_str()) == 0) return true;
+        if (errno == EEXIST) return false;
+        fail("cannot create", target);
+    }
     void renameOver(const std::filesystem::path& target) {
         if (::rename(path_.c_str(), target.c_str()) != 0) fail("cannot rename over", target);
         committed_ = true;
@@ -76,6 +82,14 @@ void writeFileAtomically(const std::filesystem::path& target, std::string_view c
     temp.write(content);
     temp.renameOver(target);
     fsyncDirectory(target.parent_path());
+}
+
+bool publishFileExclusively(const std::filesystem::path& target, std::string_view content, mode_t mode) {
+    TemporaryFile temp(target, mode);  // removed on scope exit: the link keeps the data
+    temp.write(content);
+    if (!temp.linkAs(target)) return false;
+    fsyncDirectory(target.parent_path());
+    return true;
 }
 
 std::string readWholeFile(const std::filesystem::path& file) {

@@ -17,6 +17,12 @@ namespace vigil::server::security {
 void writeFileAtomically(const std::filesystem::path& target, std::string_view content,
                          mode_t mode);
 
+// Like writeFileAtomically, but never replaces an existing target: the new
+// file is published with link(2), which fails if the name exists. Returns
+// false (and leaves the existing file alone) in that case, so two processes
+// creating the same file at once agree on one content.
+bool publishFileExclusively(const std::filesystem::path& target, std::string_view content, mode_t mode);
+
 // Whole file as bytes; throws std::system_error naming the file.
 std::string readWholeFile(const std::filesystem::path& file);
 

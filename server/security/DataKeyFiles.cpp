@@ -25,15 +25,62 @@ KeyEncryptionKey keyEncryptionKeyFor(const DataKeyFiles& files, const std::optio
             throw KeyVaultError(KeyVaultError::Reason::Missing,
                                 "the key file " + files.keyFile.string() + " that opens " + files.vault.string() +
                                     " is missing; without it the watchlist's biometric data cannot be read");
-        createKeyFile(files.keyFile);
+        try {
+            createKeyFile(files.keyFile);
+        } catch (const KeyVaultError& e) {
+            // Another process created it a moment ago: use that one.
+            if (e.reason() != KeyVaultError::Reason::AlreadyExists) throw;
+        }
     }
     return KeyEncryptionKey::fromKeyFile(files.keyFile);
 }
 
+std::filesystem::path nextKeyFile(const DataKeyFiles& files) {
+    auto next = files.keyFile;
+    next += ".next";
+    return next;
+}
+
+namespace {
+
+// A key-file rotation interrupted after the vault was re-wrapped but before
+// the new key file took the old one's name: finish it.
+std::optional<KeyVault> finishInterruptedRotation(const DataKeyFiles& files) {
+    std::error_code ec;
+    const auto next = nextKeyFile(files);
+    if (!std::filesystem::exists(next, ec)) return std::nullopt;
+    try {
+        KeyVault vault = KeyVault::open(files.vault, KeyEncryptionKey::fromKeyFile(next));
+        std::filesystem::rename(next, files.keyFile);
+        return vault;
+    } catch (const KeyVaultError&) {
+        return std::nullopt;  // the rotation never reached the vault; the old key file is right
+    }
+}
+
+KeyVault openExisting(const DataKeyFiles& files, const KeyEncryptionKey& kek) {
+    try {
+        return KeyVault::open(files.vault, kek);
+    } catch (const KeyVaultError& e) {
+        if (e.reason() == KeyVaultError::Reason::WrongKeyOrTampered)
+            if (auto finished = finishInterruptedRotation(files)) return std::move(*finished);
+        throw;
+    }
+}
+
+}  // namespace
+
 KeyVault openOrCreateDataKey(const DataKeyFiles& files, const KeyEncryptionKey& kek) {
     std::error_code ec;
-    if (std::filesystem::exists(files.vault, ec)) return KeyVault::open(files.vault, kek);
-    if (!std::filesystem::exists(files.legacyPlainKey, ec)) return KeyVault::create(files.vault, kek);
+    if (std::filesystem::exists(files.vault, ec)) return openExisting(files, kek);
+    if (!std::filesystem::exists(files.legacyPlainKey, ec)) {
+        try {
+            return KeyVault::create(files.vault, kek);
+        } catch (const KeyVaultError& e) {
+            if (e.reason() != KeyVaultError::Reason::AlreadyExists) throw;
+            return openExisting(files, kek);  // another process created it first
+        }
+    }
 
     // Migration: the legacy file is the same format as a KEK file (64 hex digits, 0600).
     crypto::Key256 existing = readKeyFile(files.legacyPlainKey);
@@ -41,6 +88,24 @@ KeyVault openOrCreateDataKey(const DataKeyFiles& files, const KeyEncryptionKey& 
     OPENSSL_cleanse(existing.data(), existing.size());
     shredFile(files.legacyPlainKey);
     return vault;
+}
+
+void rotateKeyEncryptionKey(const DataKeyFiles& files, const KeyEncryptionKey& current,
+                            const std::optional<std::string>& newPassphrase, ScryptParams params) {
+    KeyVault vault = openExisting(files, current);
+    if (newPassphrase) {
+        vault.rotate(KeyEncryptionKey::fromPassphrase(*newPassphrase, params));
+        return;  // the old key file, if any, no longer opens anything; the operator deletes it
+    }
+    // New key file under a temporary name, vault re-wrapped (atomic), then the
+    // new key file takes the old one's name (atomic). A crash in between is
+    // finished by the next open (finishInterruptedRotation).
+    const auto next = nextKeyFile(files);
+    std::error_code ec;
+    std::filesystem::remove(next, ec);
+    createKeyFile(next);
+    vault.rotate(KeyEncryptionKey::fromKeyFile(next));
+    std::filesystem::rename(next, files.keyFile);
 }
 
 void shredFile(const std::filesystem::path& file) {

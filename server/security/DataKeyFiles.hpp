@@ -35,6 +35,14 @@ KeyEncryptionKey keyEncryptionKeyFor(const DataKeyFiles& files, const std::optio
 // Throws KeyVaultError with a sentence for the operator on any refusal.
 KeyVault openOrCreateDataKey(const DataKeyFiles& files, const KeyEncryptionKey& kek);
 
+// `key rotate`: re-wraps the data key (which does not change, so neither do
+// the records nor a running server) under a new KEK: a fresh key file in
+// place of the old one, or a passphrase. Safe against a crash at any point.
+void rotateKeyEncryptionKey(const DataKeyFiles& files, const KeyEncryptionKey& current,
+                            const std::optional<std::string>& newPassphrase, ScryptParams params = {});
+
+std::filesystem::path nextKeyFile(const DataKeyFiles& files);
+
 // Overwrites a file with zeros, fsyncs, and unlinks it. Best effort against
 // recovery from the file system; says nothing about SSD remapping or backups.
 void shredFile(const std::filesystem::path& file);

@@ -113,12 +113,20 @@ ScryptParams parseScryptLine(const std::string& kekLine, crypto::Bytes& salt,
     return params;
 }
 
-void writeVault(const std::filesystem::path& file, const WrapSpec& spec,
-                const crypto::Key256& dataKey) {
+std::string vaultText(const WrapSpec& spec, const crypto::Key256& dataKey) {
     const crypto::Bytes wrapped = crypto::seal(spec.kek, dataKey, associatedData(spec.kekLine));
-    const std::string content = std::string(kMagic) + "\n" + spec.kekLine + "\nwrapped " +
-                                crypto::toHex(wrapped) + "\n";
-    writeFileAtomically(file, content, 0600);
+    return std::string(kMagic) + "\n" + spec.kekLine + "\nwrapped " + crypto::toHex(wrapped) + "\n";
+}
+
+void writeVault(const std::filesystem::path& file, const WrapSpec& spec, const crypto::Key256& dataKey) {
+    writeFileAtomically(file, vaultText(spec, dataKey), 0600);
+}
+
+// For create/adopt: two processes starting at once must not each publish a
+// different data key; the loser gets AlreadyExists and opens the winner's.
+void publishNewVault(const std::filesystem::path& file, const WrapSpec& spec, const crypto::Key256& dataKey) {
+    if (!publishFileExclusively(file, vaultText(spec, dataKey), 0600))
+        throw KeyVaultError(Reason::AlreadyExists, "key vault " + file.string() + " already exists; not replaced");
 }
 
 }  // namespace
@@ -239,7 +247,7 @@ KeyVault KeyVault::create(const std::filesystem::path& vaultFile, const KeyEncry
         throw KeyVaultError(Reason::AlreadyExists,
                             "key vault " + vaultFile.string() + " already exists; not replaced");
     KeyVault vault(vaultFile, crypto::randomKey());
-    vault.rotate(kek);
+    vault.publish(kek);
     return vault;
 }
 
@@ -250,7 +258,7 @@ KeyVault KeyVault::adopt(const std::filesystem::path& vaultFile, const KeyEncryp
         throw KeyVaultError(Reason::AlreadyExists,
                             "key vault " + vaultFile.string() + " already exists; not replaced");
     KeyVault vault(vaultFile, existingDataKey);
-    vault.rotate(kek);
+    vault.publish(kek);
     return vault;
 }
 
@@ -284,6 +292,12 @@ KeyVault KeyVault::open(const std::filesystem::path& vaultFile, const KeyEncrypt
     KeyVault vault(vaultFile, key);
     OPENSSL_cleanse(key.data(), key.size());
     return vault;
+}
+
+void KeyVault::publish(const KeyEncryptionKey& kek) {
+    WrapSpec spec;
+    newWrap(kek.fromPassphrase_, kek.fileKey_, kek.passphrase_, kek.params_, spec);
+    publishNewVault(file_, spec, dataKey_);
 }
 
 void KeyVault::rotate(const KeyEncryptionKey& newKek) {

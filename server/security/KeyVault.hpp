@@ -104,6 +104,7 @@ public:
 
 private:
     KeyVault(std::filesystem::path file, const crypto::Key256& dataKey);
+    void publish(const KeyEncryptionKey& kek);
     std::filesystem::path file_;
     crypto::Key256 dataKey_{};
 };

@@ -79,3 +79,48 @@ TEST_CASE("a passphrase-protected data folder needs no key file, and a key file 
         CHECK_THROWS_AS((void)keyEncryptionKeyFor(withoutKek, std::nullopt), KeyVaultError);
     }
 }
+
+TEST_CASE("rotating the key file keeps the data key and retires the old key file") {
+    TempDir dir("dkf");
+    const auto files = DataKeyFiles::inDataDir(dir.path);
+    const KeyVault before = openOrCreateDataKey(files, keyEncryptionKeyFor(files, std::nullopt));
+    const auto oldKek = readKeyFile(files.keyFile);
+    rotateKeyEncryptionKey(files, keyEncryptionKeyFor(files, std::nullopt), std::nullopt);
+    CHECK(readKeyFile(files.keyFile) != oldKek);
+    CHECK_FALSE(std::filesystem::exists(nextKeyFile(files)));
+    CHECK(openOrCreateDataKey(files, keyEncryptionKeyFor(files, std::nullopt)).dataKey() == before.dataKey());
+}
+
+TEST_CASE("a key-file rotation interrupted before the rename is finished by the next start") {
+    TempDir dir("dkf");
+    const auto files = DataKeyFiles::inDataDir(dir.path);
+    KeyVault vault = openOrCreateDataKey(files, keyEncryptionKeyFor(files, std::nullopt));
+    const auto dataKey = vault.dataKey();
+    // What rotateKeyEncryptionKey does, stopped just before its final rename.
+    createKeyFile(nextKeyFile(files));
+    vault.rotate(KeyEncryptionKey::fromKeyFile(nextKeyFile(files)));
+    const auto nextKek = readKeyFile(nextKeyFile(files));
+
+    CHECK(openOrCreateDataKey(files, keyEncryptionKeyFor(files, std::nullopt)).dataKey() == dataKey);
+    CHECK(readKeyFile(files.keyFile) == nextKek);
+    CHECK_FALSE(std::filesystem::exists(nextKeyFile(files)));
+}
+
+TEST_CASE("two processes creating the data key at once agree on one key") {
+    TempDir dir("dkf");
+    const auto files = DataKeyFiles::inDataDir(dir.path);
+    // The second creation finds the first one's vault and opens it.
+    const KeyVault first = openOrCreateDataKey(files, keyEncryptionKeyFor(files, std::nullopt));
+    CHECK_THROWS_AS((void)KeyVault::create(files.vault, keyEncryptionKeyFor(files, std::nullopt)), KeyVaultError);
+    CHECK(openOrCreateDataKey(files, keyEncryptionKeyFor(files, std::nullopt)).dataKey() == first.dataKey());
+}
+
+TEST_CASE("rotating to a passphrase keeps the data key") {
+    TempDir dir("dkf");
+    const auto files = DataKeyFiles::inDataDir(dir.path);
+    const KeyVault before = openOrCreateDataKey(files, keyEncryptionKeyFor(files, std::nullopt));
+    rotateKeyEncryptionKey(files, keyEncryptionKeyFor(files, std::nullopt), std::string("new passphrase"), kFastScrypt);
+    CHECK(openOrCreateDataKey(files, keyEncryptionKeyFor(files, "new passphrase", kFastScrypt)).dataKey() ==
+          before.dataKey());
+    CHECK_THROWS_AS((void)openOrCreateDataKey(files, keyEncryptionKeyFor(files, std::nullopt)), KeyVaultError);
+}
