@@ -26,7 +26,8 @@ int person(const Args& args);
 int sightings(const Args& args);
 int audit(const Args& args);
 int session(const Args& args);
-int key(const Args& args);  // KeyCommands.cpp (issue 7)
+int key(const Args& args);      // KeyCommands.cpp (issue 7)
+int station(const Args& args);  // StationCommands.cpp (issue 7)
 
 // Shared helpers.
 Actor localAdmin();

@@ -24,6 +24,10 @@ struct ServerConfig {
     // key-encryption key of the data key (issue 7, server/security/DataKeyFiles.hpp)
     std::filesystem::path kek_file;             // empty: <data-dir>/kek.key
     std::filesystem::path kek_passphrase_file;  // set: the KEK is derived from this file's first line
+    // mutual TLS (issue 7): stations must present a certificate from `vigil-server station enroll`
+    bool require_station_certificates = false;
+    std::filesystem::path stationCaDir() const { return data_dir / "certs"; }
+    std::filesystem::path stationRegistry() const { return data_dir / "stations.registry"; }
 
     // threads
     unsigned io_threads = 2;

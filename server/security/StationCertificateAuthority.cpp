@@ -12,6 +12,7 @@
 #include <openssl/x509v3.h>
 
 #include <chrono>
+#include <sys/stat.h>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -122,23 +123,54 @@ StationCertificateAuthority::StationCertificateAuthority(const std::filesystem::
         EVP_PKEY_free(caKey_);
         fail(caPrivateKey.string() + " does not belong to " + caCertificate.string());
     }
+    try {
+        std::lock_guard lock(mutex_);
+        loadLocked();
+    } catch (...) {
+        X509_free(caCertificate_);
+        EVP_PKEY_free(caKey_);
+        throw;
+    }
+}
+
+namespace {
+std::string fileStamp(const std::filesystem::path& file) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return "absent";
+    return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) +
+           "." + std::to_string(st.st_mtim.tv_nsec);
+}
+}  // namespace
+
+void StationCertificateAuthority::loadLocked() const {
+    registryStamp_ = fileStamp(registryFile_);
+    std::vector<StationRegistryEntry> loaded;
     std::error_code ec;
-    if (!std::filesystem::exists(registryFile_, ec)) return;
-    std::istringstream in(readWholeFile(registryFile_));
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        std::istringstream fields(line);
-        StationRegistryEntry entry;
-        std::string status;
-        if (!(fields >> entry.serialHex >> entry.stationName >> status >> entry.issuedAt) ||
-            !validStationName(entry.stationName) || (status != "active" && status != "revoked")) {
-            X509_free(caCertificate_);
-            EVP_PKEY_free(caKey_);
-            fail(registryFile_.string() + " has a malformed line: " + line);
+    if (std::filesystem::exists(registryFile_, ec)) {
+        std::istringstream in(readWholeFile(registryFile_));
+        std::string line;
+        while (std::getline(in, line)) {
+            if (line.empty() || line[0] == '#') continue;
+            std::istringstream fields(line);
+            StationRegistryEntry entry;
+            std::string status;
+            if (!(fields >> entry.serialHex >> entry.stationName >> status >> entry.issuedAt) ||
+                !validStationName(entry.stationName) || (status != "active" && status != "revoked"))
+                fail(registryFile_.string() + " has a malformed line: " + line);
+            entry.status = status == "active" ? StationCertStatus::Active : StationCertStatus::Revoked;
+            loaded.push_back(std::move(entry));
         }
-        entry.status = status == "active" ? StationCertStatus::Active : StationCertStatus::Revoked;
-        registry_.push_back(std::move(entry));
+    }
+    registry_ = std::move(loaded);
+}
+
+void StationCertificateAuthority::reloadIfChangedLocked() const {
+    if (fileStamp(registryFile_) == registryStamp_) return;
+    try {
+        loadLocked();
+    } catch (const std::exception&) {
+        // A registry that cannot be read refuses everyone (fail closed).
+        registry_.clear();
     }
 }
 
@@ -147,13 +179,14 @@ StationCertificateAuthority::~StationCertificateAuthority() {
     EVP_PKEY_free(caKey_);
 }
 
-void StationCertificateAuthority::saveLocked() const {
+void StationCertificateAuthority::saveLocked() {
     std::ostringstream out;
     out << "# Vigil station certificates: serial station status issued-at (written by vigil-server)\n";
     for (const auto& e : registry_)
         out << e.serialHex << ' ' << e.stationName << ' ' << statusWord(e.status) << ' ' << e.issuedAt
             << '\n';
     writeFileAtomically(registryFile_, out.str(), 0600);
+    registryStamp_ = fileStamp(registryFile_);
 }
 
 StationCertificate StationCertificateAuthority::issue(std::string_view stationName, int validityDays) {
@@ -212,6 +245,7 @@ StationCertificate StationCertificateAuthority::issue(std::string_view stationNa
         key.get());
 
     std::lock_guard lock(mutex_);
+    reloadIfChangedLocked();
     for (auto& e : registry_)
         if (e.stationName == name) e.status = StationCertStatus::Revoked;
     registry_.push_back({issued.serialHex, name, StationCertStatus::Active, now});
@@ -221,6 +255,7 @@ StationCertificate StationCertificateAuthority::issue(std::string_view stationNa
 
 std::size_t StationCertificateAuthority::revoke(std::string_view stationName) {
     std::lock_guard lock(mutex_);
+    reloadIfChangedLocked();
     std::size_t revoked = 0;
     for (auto& e : registry_)
         if (e.stationName == stationName && e.status == StationCertStatus::Active) {
@@ -244,16 +279,19 @@ StationCertStatus StationCertificateAuthority::statusOf(X509* certificate) const
     const std::string serial = serialOf(certificate);
     if (name.empty() || serial.empty()) return StationCertStatus::Unknown;
     std::lock_guard lock(mutex_);
+    reloadIfChangedLocked();
     return statusLocked(name, serial);
 }
 
 bool StationCertificateAuthority::isActive(std::string_view stationName, std::string_view serialHex) const {
     std::lock_guard lock(mutex_);
+    reloadIfChangedLocked();
     return statusLocked(stationName, serialHex) == StationCertStatus::Active;
 }
 
 std::vector<StationRegistryEntry> StationCertificateAuthority::entries() const {
     std::lock_guard lock(mutex_);
+    reloadIfChangedLocked();
     return registry_;
 }
 

@@ -8,8 +8,9 @@
 // the registry lists its serial as active for the name in its CN; revoked or
 // unknown certificates fail the handshake, before any application byte is
 // read. revoke() changes the in-memory registry at once, so the next
-// handshake is refused; sessions already open must be closed by the server
-// (isActive() tells it which).
+// handshake is refused — also when the revocation was made by another process
+// (the registry file is re-read when it changes); sessions already open must
+// be closed by the server (isActive() tells it which).
 
 #include <cstdint>
 #include <filesystem>
@@ -73,7 +74,11 @@ public:
     static bool validStationName(std::string_view name);
 
 private:
-    void saveLocked() const;
+    void saveLocked();
+    // Another process (`vigil-server station revoke`) may have rewritten the
+    // registry: reload it when its identity (inode, size, mtime) changed.
+    void reloadIfChangedLocked() const;
+    void loadLocked() const;
     StationCertStatus statusLocked(std::string_view name, std::string_view serialHex) const;
     static int verifyCallback(int preverifyOk, X509_STORE_CTX* storeContext);
 
@@ -81,7 +86,8 @@ private:
     EVP_PKEY* caKey_ = nullptr;
     std::filesystem::path registryFile_;
     mutable std::mutex mutex_;
-    std::vector<StationRegistryEntry> registry_;
+    mutable std::vector<StationRegistryEntry> registry_;
+    mutable std::string registryStamp_;
 };
 
 }  // namespace vigil::server::security

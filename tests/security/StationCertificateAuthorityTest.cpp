@@ -208,3 +208,18 @@ TEST_CASE("station names outside the safe alphabet and broken CA files are refus
     CHECK_THROWS_AS(StationCertificateAuthority(f.certs.ca(), f.caKey(), f.dir.path / "broken.registry"),
                     std::runtime_error);
 }
+
+TEST_CASE("a revocation written by another process is refused at the next handshake of a running server") {
+    Fixture f;
+    StationCertificateAuthority serving(f.certs.ca(), f.caKey(), f.registry);  // the server's instance
+    const StationCertificate issued = serving.issue("station-x");
+    const ClientIdentity identity{issued.certificatePem, issued.privateKeyPem};
+    CHECK_FALSE(handshake(serving, f.certs, identity).serverError);
+    {
+        // `vigil-server station revoke station-x` in another process.
+        StationCertificateAuthority commandLine(f.certs.ca(), f.caKey(), f.registry);
+        CHECK(commandLine.revoke("station-x") == 1);
+    }
+    CHECK(handshake(serving, f.certs, identity).serverError);
+    CHECK_FALSE(serving.isActive("station-x", issued.serialHex));
+}

@@ -33,8 +33,14 @@ WireClient::~WireClient() {
 
 std::unique_ptr<WireClient> WireClient::connect(const std::string& host, std::uint16_t port,
                                                 const std::filesystem::path& pinnedCa,
-                                                const std::string& sourceAddress) {
+                                                const std::string& sourceAddress,
+                                                const std::filesystem::path& clientCertificate,
+                                                const std::filesystem::path& clientKey) {
     auto impl = std::make_unique<Impl>(pinnedCa);
+    if (!clientCertificate.empty()) {
+        impl->ctx.use_certificate_chain_file(clientCertificate.string());
+        impl->ctx.use_private_key_file(clientKey.string(), asio::ssl::context::pem);
+    }
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(host, ec);
     if (ec) return nullptr;
@@ -58,6 +64,12 @@ bool WireClient::send(const protocol::Envelope& envelope) {
     boost::system::error_code ec;
     const auto frame = protocol::encodeFrame(envelope);
     asio::write(impl_->stream, asio::buffer(frame), ec);
+    return !ec;
+}
+
+bool WireClient::sendRaw(const std::vector<std::uint8_t>& frames) {
+    boost::system::error_code ec;
+    asio::write(impl_->stream, asio::buffer(frames), ec);
     return !ec;
 }
 

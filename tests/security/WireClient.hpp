@@ -17,10 +17,14 @@ public:
     // Connects and completes the TLS handshake; empty on failure.
     static std::unique_ptr<WireClient> connect(const std::string& host, std::uint16_t port,
                                                const std::filesystem::path& pinnedCa,
-                                               const std::string& sourceAddress = {});
+                                               const std::string& sourceAddress = {},
+                                               const std::filesystem::path& clientCertificate = {},
+                                               const std::filesystem::path& clientKey = {});
     ~WireClient();
 
     bool send(const protocol::Envelope& envelope);
+    // Already-encoded frames, for floods.
+    bool sendRaw(const std::vector<std::uint8_t>& frames);
     // The next frame from the server; empty when the connection ended or a
     // frame did not decode. Gives up after `timeout`.
     std::optional<protocol::Envelope> receive(std::chrono::milliseconds timeout = std::chrono::seconds(30));
