@@ -28,6 +28,7 @@ po::options_description serverOptions(ServerConfig& c) {
         ("key", po::value(&c.private_key), "server private key, PEM (default <data-dir>/certs/server-key.pem)")
         ("kek-file", po::value(&c.kek_file), "key file that unlocks data.vault (default <data-dir>/kek.key; keep it off the data volume)")
         ("kek-passphrase-file", po::value(&c.kek_passphrase_file), "unlock data.vault with the passphrase in this file instead of a key file")
+        ("require-staff-second-factor", po::bool_switch(&c.require_staff_second_factor), "admins and operators without an enrolled TOTP cannot log in over the network ('vigil-server totp enroll NAME')")
         ("require-station-certificates", po::bool_switch(&c.require_station_certificates), "mutual TLS: refuse connections without an active certificate from 'vigil-server station enroll'")
         ("server-name", po::value(&c.server_name)->default_value(c.server_name), "name shown to clients")
         ("io-threads", po::value(&c.io_threads)->default_value(c.io_threads), "network threads")

@@ -54,6 +54,9 @@ struct ServerConfig {
     std::uint32_t captcha_ttl_seconds = 120;
     std::uint32_t session_idle_hours = 12;
     std::uint32_t session_absolute_hours = 24 * 7;
+    // issue 7: admins and operators with a TOTP enrolled always need it; with
+    // this set, those without one cannot log in over the network at all.
+    bool require_staff_second_factor = false;
 
     // watchlist
     std::uint32_t watch_interval_ms = 500;
