@@ -28,7 +28,7 @@ using namespace vigil;
 using namespace vigil::server;
 using vigil::test::TempDir;
 using vigil::test::WireClient;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
@@ -136,16 +136,16 @@ TEST_CASE("thousands of wrong logins from many addresses and accounts leave ever
         });
 
     std::size_t legitLogins = 0, legitFailures = 0;
-    Clock::duration worst{};
+    SteadyClock::duration worst{};
     std::thread legit([&] {
         for (int round = 0; !attackOver || round < 3; ++round) {
             for (int i = 0; i < 3; ++i) {
-                const auto start = Clock::now();
+                const auto start = SteadyClock::now();
                 auto client = hq.connect("127.0.9." + std::to_string(i + 1));
                 const auto reply = client ? login(*client, "legit-" + std::to_string(i),
                                                   "legit password number " + std::to_string(i))
                                           : std::nullopt;
-                worst = std::max(worst, Clock::now() - start);
+                worst = std::max(worst, SteadyClock::now() - start);
                 ++(isLoginResponse(reply) ? legitLogins : legitFailures);
             }
         }
@@ -182,7 +182,7 @@ TEST_CASE("a flood of half-open TLS handshakes is shed by the handshake timeout 
 
     // Each silent connection is closed by the server: read() returns 0 (EOF)
     // or a reset, well before our own 10 s guard.
-    const auto start = Clock::now();
+    const auto start = SteadyClock::now();
     std::size_t shed = 0;
     for (int fd : sockets) {
         timeval tv{10, 0};
@@ -192,7 +192,7 @@ TEST_CASE("a flood of half-open TLS handshakes is shed by the handshake timeout 
         if (n == 0 || (n < 0 && errno == ECONNRESET)) ++shed;
         ::close(fd);
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - start).count();
     MESSAGE(shed << " of " << count << " half-open connections shed; the last within " << ms << " ms");
     CHECK(shed == count);
     CHECK(ms < 5000);
@@ -224,12 +224,12 @@ TEST_CASE("a frame flood from one client is throttled and cut off without starvi
         }
     });
 
-    Clock::duration worst{};
+    SteadyClock::duration worst{};
     std::size_t pongs = 0;
     for (std::uint64_t i = 0; i < 50; ++i) {
-        const auto start = Clock::now();
+        const auto start = SteadyClock::now();
         auto reply = neighbour->call(protocol::Ping{i}, std::chrono::seconds(10));
-        worst = std::max(worst, Clock::now() - start);
+        worst = std::max(worst, SteadyClock::now() - start);
         if (reply && std::holds_alternative<protocol::Pong>(*reply)) ++pongs;
     }
     flood.join();
