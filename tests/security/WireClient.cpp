@@ -21,8 +21,19 @@ struct WireClient::Impl {
     asio::io_context io;
     asio::ssl::context ctx;
     asio::ssl::stream<tcp::socket> stream;
-    explicit Impl(const std::filesystem::path& ca)
-        : ctx(protocol::makeClientTlsContext(ca)), stream(io, ctx) {}
+    // The identity goes into the context before the stream exists: SSL_new
+    // copies the certificate from the context at that moment.
+    static asio::ssl::context makeContext(const std::filesystem::path& ca, const std::filesystem::path& certificate,
+                                          const std::filesystem::path& key) {
+        auto ctx = protocol::makeClientTlsContext(ca);
+        if (!certificate.empty()) {
+            ctx.use_certificate_chain_file(certificate.string());
+            ctx.use_private_key_file(key.string(), asio::ssl::context::pem);
+        }
+        return ctx;
+    }
+    Impl(const std::filesystem::path& ca, const std::filesystem::path& certificate, const std::filesystem::path& key)
+        : ctx(makeContext(ca, certificate, key)), stream(io, ctx) {}
 };
 
 WireClient::WireClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -36,11 +47,7 @@ std::unique_ptr<WireClient> WireClient::connect(const std::string& host, std::ui
                                                 const std::string& sourceAddress,
                                                 const std::filesystem::path& clientCertificate,
                                                 const std::filesystem::path& clientKey) {
-    auto impl = std::make_unique<Impl>(pinnedCa);
-    if (!clientCertificate.empty()) {
-        impl->ctx.use_certificate_chain_file(clientCertificate.string());
-        impl->ctx.use_private_key_file(clientKey.string(), asio::ssl::context::pem);
-    }
+    auto impl = std::make_unique<Impl>(pinnedCa, clientCertificate, clientKey);
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(host, ec);
     if (ec) return nullptr;
