@@ -165,7 +165,7 @@ TEST_CASE("thousands of wrong logins from many addresses and accounts leave ever
 
 TEST_CASE("a flood of half-open TLS handshakes is shed by the handshake timeout while others log in") {
     RunningServer hq([](ServerConfig& c) { c.handshake_timeout_ms = 400; });
-    hq.addUser("legit", "legit password number 1", protocol::Role::Station);
+    hq.addUser("honest", "a long station password 7", protocol::Role::Station);
     const std::size_t count = fromEnv("VIGIL_ABUSE_HALF_OPEN", 150);
     std::vector<int> sockets;
     for (std::size_t i = 0; i < count; ++i) {
@@ -178,7 +178,7 @@ TEST_CASE("a flood of half-open TLS handshakes is shed by the handshake timeout 
     // A legitimate station is not held up by the silent crowd.
     auto client = hq.connect("127.0.9.1");
     REQUIRE(client);
-    CHECK(isLoginResponse(login(*client, "legit", "legit password number 1")));
+    CHECK(isLoginResponse(login(*client, "honest", "a long station password 7")));
 
     // Each silent connection is closed by the server: read() returns 0 (EOF)
     // or a reset, well before our own 10 s guard.
@@ -235,7 +235,7 @@ TEST_CASE("a frame flood from one client is throttled and cut off without starvi
     flood.join();
     const auto worstMs = std::chrono::duration_cast<std::chrono::milliseconds>(worst).count();
     MESSAGE("flooder wrote " << sent.load() << " of " << frames << " frames before "
-                             << (cutOff ? "the server cut it off" : "the burst ended")
+                             << std::string(cutOff ? "the server cut it off" : "the burst ended")
                              << "; neighbour got " << pongs << "/50 pongs, slowest " << worstMs << " ms");
     CHECK(cutOff);
     CHECK(pongs == 50);
