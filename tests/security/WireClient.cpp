@@ -88,7 +88,11 @@ std::optional<protocol::Envelope> WireClient::receive(std::chrono::milliseconds 
     boost::system::error_code ec;
     std::array<std::uint8_t, protocol::kFrameHeaderBytes> header{};
     asio::read(impl_->stream, asio::buffer(header), ec);
-    if (ec) return std::nullopt;
+    if (ec) {
+        endedByPeer_ = ec != asio::error::would_block && ec != asio::error::try_again &&
+                       ec != asio::error::timed_out;
+        return std::nullopt;
+    }
     const auto length = protocol::readFrameHeader(header, protocol::kServerToClientLimits);
     if (!length.ok()) return std::nullopt;
     std::vector<std::uint8_t> payload(length.payload_bytes);

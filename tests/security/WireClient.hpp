@@ -28,6 +28,9 @@ public:
     // The next frame from the server; empty when the connection ended or a
     // frame did not decode. Gives up after `timeout`.
     std::optional<protocol::Envelope> receive(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+    // After receive() returned nothing: true when the peer closed the
+    // connection (EOF / reset), false when the wait timed out.
+    bool endedByPeer() const { return endedByPeer_; }
     // Sends a request and returns the first reply with its request id.
     std::optional<protocol::Message> call(protocol::Message request,
                                           std::chrono::milliseconds timeout = std::chrono::seconds(30));
@@ -40,6 +43,7 @@ private:
     explicit WireClient(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
     std::uint32_t nextRequestId_ = 1;
+    bool endedByPeer_ = false;
 };
 
 }  // namespace vigil::test
