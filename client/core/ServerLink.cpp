@@ -243,6 +243,13 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
         }
         auto it = pending.find(envelope.request_id);
         if (it == pending.end()) return;  // answered after its timeout: already failed
+        if (const auto* page = std::get_if<protocol::WatchlistDelta>(&envelope.message); page && page->more) {
+            // More pages follow for the same request: keep it open, restart its clock.
+            it->second.timer->expires_after(options.requestTimeout);
+            armTimeout(*it->second.timer, envelope.request_id);
+            it->second.callback(std::move(envelope.message));
+            return;
+        }
         Callback callback = std::move(it->second.callback);
         pending.erase(it);
         const bool loggedIn = std::holds_alternative<protocol::LoginResponse>(envelope.message);
@@ -270,6 +277,17 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
                           });
     }
 
+    void armTimeout(asio::steady_timer& timer, std::uint32_t id) {
+        timer.async_wait([this, id](boost::system::error_code ec) {
+            if (ec) return;
+            auto it = pending.find(id);
+            if (it == pending.end()) return;
+            Callback cb = std::move(it->second.callback);
+            pending.erase(it);
+            cb(failure(protocol::ErrorCode::ServerBusy, "HQ did not answer in time"));
+        });
+    }
+
     // Never 0: id 0 marks the server's pushes.
     std::uint32_t takeRequestId() {
         if (nextRequestId == 0) nextRequestId = 1;
@@ -291,14 +309,7 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
             return;
         }
         auto timer = std::make_unique<asio::steady_timer>(io, options.requestTimeout);
-        timer->async_wait([this, id](boost::system::error_code ec) {
-            if (ec) return;
-            auto it = pending.find(id);
-            if (it == pending.end()) return;
-            Callback cb = std::move(it->second.callback);
-            pending.erase(it);
-            cb(failure(protocol::ErrorCode::ServerBusy, "HQ did not answer in time"));
-        });
+        armTimeout(*timer, id);
         pending.emplace(id, Pending{std::move(callback), std::move(timer)});
         auto conn = connection;
         conn->writes.push_back(std::move(frame));
@@ -414,11 +425,23 @@ std::future<protocol::Message> ServerLink::request(protocol::Message message) {
         promise->set_value(failure(protocol::ErrorCode::ServerBusy, "the link is not running"));
         return future;
     }
-    asio::post(impl_->io, [impl = impl_, message = std::move(message), promise]() mutable {
-        impl->startRequest(std::move(message),
-                           [promise](protocol::Message reply) { promise->set_value(std::move(reply)); });
+    auto answered = std::make_shared<bool>(false);
+    send(std::move(message), [promise, answered](protocol::Message reply) {
+        if (*answered) return;  // later pages of a paged answer: callers wanting them use send()
+        *answered = true;
+        promise->set_value(std::move(reply));
     });
     return future;
+}
+
+void ServerLink::send(protocol::Message message, std::function<void(protocol::Message)> onReply) {
+    if (!impl_->running) {
+        onReply(failure(protocol::ErrorCode::ServerBusy, "the link is not running"));
+        return;
+    }
+    asio::post(impl_->io, [impl = impl_, message = std::move(message), cb = std::move(onReply)]() mutable {
+        impl->startRequest(std::move(message), std::move(cb));
+    });
 }
 
 LinkStatus ServerLink::status() const {

@@ -82,6 +82,10 @@ public:
     // answers establish the session (token kept for resume).
     std::future<protocol::Message> request(protocol::Message message);
 
+    // Like request(), with the answer handed to `onReply` on the io thread.
+    // A paged answer (WatchlistDelta with `more`) calls it once per page.
+    void send(protocol::Message message, std::function<void(protocol::Message)> onReply);
+
     LinkStatus status() const;
 
 private:
