@@ -9,7 +9,6 @@
 
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 namespace vigil::client {
 namespace fs = std::filesystem;
@@ -75,18 +74,10 @@ bool solveCaptcha(std::future<protocol::Message> challengeFuture, const StationC
 
 }  // namespace
 
-bool waitForLink(const std::function<LinkStatus()>& status, std::chrono::seconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        const auto s = status().state;
-        if (s == LinkState::Connected || s == LinkState::LoggedIn) return true;
-        std::this_thread::sleep_for(100ms);  // a terminal prompt's pace; the GUI uses snapshots instead
-    }
-    return false;
-}
-
 int headlessLogin(StationCore& core, const StationConfig& config, std::istream& in, std::ostream& out) {
-    if (!waitForLink([&] { return core.snapshot().link; }, 15s)) {
+    const bool up = core.waitLink(
+        [](const LinkStatus& s) { return s.state == LinkState::Connected || s.state == LinkState::LoggedIn; }, 15s);
+    if (!up) {
         out << "HQ not reachable: " << core.snapshot().link.detail << " (the station keeps working offline)\n";
         return 1;
     }
@@ -128,7 +119,7 @@ int runRegister(const StationConfig& config, std::istream& in, std::ostream& out
     options.caFile = config.caFile;
     ServerLink link(options);
     link.start();
-    if (!waitForLink([&] { return link.status(); }, 15s)) {
+    if (!link.waitUntil([](const LinkStatus& s) { return s.state == LinkState::Connected; }, 15s)) {
         out << "HQ not reachable: " << link.status().detail << "\n";
         return 1;
     }

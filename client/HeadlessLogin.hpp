@@ -14,9 +14,6 @@ namespace vigil::client {
 
 class StationCore;
 
-// Waits until the link is connected (or logged in by a resumed session).
-bool waitForLink(const std::function<LinkStatus()>& status, std::chrono::seconds timeout);
-
 // Logs `core` in unless a resumed session already did. Returns 0 on success.
 int headlessLogin(StationCore& core, const StationConfig& config, std::istream& in, std::ostream& out);
 

@@ -62,11 +62,15 @@ int runHeadless(const vigil::client::StationConfig& config) {
     });
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
-    core.start();
+    core.startLink();
+    if (!config.caFile.empty() && headlessLogin(core, config, std::cin, std::cout) == 0) {
+        // A station matches only what it knows: give HQ a moment to send the list.
+        if (!core.waitWatchlist(15s)) std::cout << "no watchlist from HQ yet; using the cached one" << std::endl;
+    }
+    core.startPipeline();
     std::cout << "station started: source " << config.source << ", model "
               << core.snapshot().modelFingerprint.substr(0, 12) << "..., watchlist "
               << core.snapshot().watchlistPersons << " persons" << std::endl;
-    if (!config.caFile.empty()) headlessLogin(core, config, std::cin, std::cout);
 
     const auto started = std::chrono::steady_clock::now();
     const auto limit = std::chrono::seconds(config.runSeconds);

@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -100,11 +101,15 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
     std::function<void(const std::string&)> tokenHandler;
 
     mutable std::mutex statusMutex;
+    mutable std::condition_variable statusChanged;
     LinkStatus linkStatus;
 
     void setStatus(const std::function<void(LinkStatus&)>& change) {
-        std::lock_guard lock(statusMutex);
-        change(linkStatus);
+        {
+            std::lock_guard lock(statusMutex);
+            change(linkStatus);
+        }
+        statusChanged.notify_all();
     }
 
     void connectSoon(std::chrono::milliseconds delay) {
@@ -442,6 +447,12 @@ void ServerLink::send(protocol::Message message, std::function<void(protocol::Me
     asio::post(impl_->io, [impl = impl_, message = std::move(message), cb = std::move(onReply)]() mutable {
         impl->startRequest(std::move(message), std::move(cb));
     });
+}
+
+bool ServerLink::waitUntil(const std::function<bool(const LinkStatus&)>& condition,
+                           std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(impl_->statusMutex);
+    return impl_->statusChanged.wait_for(lock, timeout, [&] { return condition(impl_->linkStatus); });
 }
 
 LinkStatus ServerLink::status() const {

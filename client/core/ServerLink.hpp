@@ -87,6 +87,9 @@ public:
     void send(protocol::Message message, std::function<void(protocol::Message)> onReply);
 
     LinkStatus status() const;
+    // Waits until `condition` holds for the status (checked at every change).
+    bool waitUntil(const std::function<bool(const LinkStatus&)>& condition,
+                   std::chrono::milliseconds timeout) const;
 
 private:
     struct Impl;

@@ -3,6 +3,7 @@
 #include "client/core/AtRestKey.hpp"
 #include "client/core/Location.hpp"
 #include "client/core/SightingQueue.hpp"
+#include "client/core/SightingSender.hpp"
 #include "client/core/Speech.hpp"
 #include "client/core/WatchlistCache.hpp"
 
@@ -15,7 +16,6 @@
 #include <ctime>
 #include <fstream>
 #include <iterator>
-#include <set>
 #include <thread>
 
 namespace vigil::client {
@@ -88,9 +88,8 @@ struct StationCore::Impl {
     bool locationResolved = false;
     std::deque<StationAlert> alerts;
     std::deque<std::string> events;
-    std::set<std::string> inFlight;
-    std::size_t delivered = 0;
-    bool syncing = false;
+    std::unique_ptr<SightingSender> sender;
+    bool watchlistSynced = false;
     std::function<void(const StationAlert&)> alertHandler;
 
     explicit Impl(StationConfig c) : config(std::move(c)) {
@@ -101,6 +100,7 @@ struct StationCore::Impl {
         cache = std::make_unique<WatchlistCache>(config.dataDir / "watchlist.sealed", key,
                                                  pipeline->modelFingerprint());
         watchlistWarning = cache->load();
+        watchlistSynced = cache->version() > 0;
         queue = std::make_unique<SightingQueue>(config.dataDir / "sightings.db", key);
         speech = std::make_unique<Speech>(speechOptions(config));
         location.place = config.address;
@@ -116,6 +116,9 @@ struct StationCore::Impl {
         nominatim = std::make_unique<NominatimClient>(n);
         enrolLocalPersons();
         if (!config.caFile.empty()) makeLink();
+        sender = std::make_unique<SightingSender>(
+            *queue, link.get(), [this](const std::string& id) { markDelivered(id); },
+            [this](const std::string& text) { event(text); });
         updatePipelineWatchlist();
     }
 
@@ -220,11 +223,13 @@ struct StationCore::Impl {
                     return;
                 }
                 if (!delta->more) {
+                    updatePipelineWatchlist();
                     {
                         std::lock_guard lock(mutex);
                         watchlistWarning.clear();
+                        watchlistSynced = true;
                     }
-                    updatePipelineWatchlist();
+                    changed.notify_all();
                     event("watchlist version " + std::to_string(cache->version()) + ": " +
                           std::to_string(cache->size()) + " wanted persons");
                 }
@@ -235,31 +240,13 @@ struct StationCore::Impl {
     }
 
     void flushSightings() {
-        if (!link || link->status().state != LinkState::LoggedIn) return;
-        for (auto& report : queue->pending()) {
-            {
-                std::lock_guard lock(mutex);
-                if (!inFlight.insert(report.report_id).second) continue;
-            }
-            const std::string id = report.report_id;
-            link->send(std::move(report), [this, id](protocol::Message reply) {
-                bool ok = false;
-                if (const auto* ack = std::get_if<protocol::SightingAck>(&reply); ack && ack->report_id == id) {
-                    queue->markDelivered(id);
-                    ok = true;
-                } else {
-                    event("sighting not delivered yet: " + replySummary(reply));
-                }
-                std::lock_guard lock(mutex);
-                inFlight.erase(id);
-                if (ok) {
-                    ++delivered;
-                    for (auto& a : alerts)
-                        if (a.reportId == id) a.delivered = true;
-                }
-                changed.notify_all();
-            });
-        }
+        if (sender) sender->flush();
+    }
+
+    void markDelivered(const std::string& id) {
+        std::lock_guard lock(mutex);
+        for (auto& a : alerts)
+            if (a.reportId == id) a.delivered = true;
     }
 
     void handleAlert(PipelineAlert alert) {
@@ -334,15 +321,15 @@ struct StationCore::Impl {
 
     void runHousekeeping() {
         resolveLocation();
+        changed.notify_all();
         if (!locationWarning.empty()) event("location: " + locationWarning);
         std::unique_lock lock(mutex);
         while (!stopping) {
             changed.wait_for(lock, 2s);
             if (stopping) break;
-            const bool idle = inFlight.empty();
             lock.unlock();
             // Reports whose first attempt failed while the link stayed up.
-            if (idle && queue->size() > 0) flushSightings();
+            if (sender->inFlight() == 0 && queue->size() > 0) flushSightings();
             lock.lock();
         }
     }
@@ -353,6 +340,11 @@ StationCore::StationCore(StationConfig config) : impl_(std::make_unique<Impl>(st
 StationCore::~StationCore() { stop(); }
 
 void StationCore::start() {
+    startLink();
+    startPipeline();
+}
+
+void StationCore::startLink() {
     if (impl_->housekeeping.joinable()) return;
     if (!impl_->watchlistWarning.empty()) impl_->event(impl_->watchlistWarning);
     impl_->event("watchlist cache: version " + std::to_string(impl_->cache->version()) + ", " +
@@ -361,6 +353,10 @@ void StationCore::start() {
         impl_->event(std::to_string(impl_->queue->size()) + " sightings wait for HQ from an earlier run");
     impl_->housekeeping = std::thread([this] { impl_->runHousekeeping(); });
     if (impl_->link) impl_->link->start();
+}
+
+void StationCore::startPipeline() {
+    startLink();
     impl_->pipeline->start();
 }
 
@@ -391,7 +387,7 @@ StationSnapshot StationCore::snapshot() const {
     s.location = impl_->location;
     s.locationWarning = impl_->locationWarning;
     s.alerts.assign(impl_->alerts.begin(), impl_->alerts.end());
-    s.sightingsDelivered = impl_->delivered;
+    s.sightingsDelivered = impl_->sender->delivered();
     s.events.assign(impl_->events.begin(), impl_->events.end());
     return s;
 }
@@ -442,18 +438,22 @@ bool StationCore::waitPipelineFinished(std::chrono::milliseconds timeout) {
 }
 
 bool StationCore::waitSightingsDelivered(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    return impl_->sender->waitAllDelivered(timeout);
+}
+
+bool StationCore::waitWatchlist(std::chrono::milliseconds timeout) {
     std::unique_lock lock(impl_->mutex);
-    for (;;) {
-        lock.unlock();
-        const bool empty = impl_->queue->size() == 0;
-        lock.lock();
-        if (empty && impl_->inFlight.empty()) return true;
-        if (impl_->changed.wait_until(lock, deadline) == std::cv_status::timeout) {
-            lock.unlock();
-            return impl_->queue->size() == 0;
-        }
-    }
+    return impl_->changed.wait_for(lock, timeout, [&] { return impl_->watchlistSynced; });
+}
+
+bool StationCore::waitLocation(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(impl_->mutex);
+    return impl_->changed.wait_for(lock, timeout, [&] { return impl_->locationResolved; });
+}
+
+bool StationCore::waitLink(const std::function<bool(const LinkStatus&)>& condition,
+                           std::chrono::milliseconds timeout) const {
+    return impl_->link && impl_->link->waitUntil(condition, timeout);
 }
 
 bool StationCore::waitSpeechIdle(std::chrono::milliseconds timeout) { return impl_->speech->waitIdle(timeout); }

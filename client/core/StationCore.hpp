@@ -67,7 +67,11 @@ public:
     StationCore(const StationCore&) = delete;
     StationCore& operator=(const StationCore&) = delete;
 
+    // start() = startLink() + startPipeline(). Headless mode and tests start
+    // the link first, log in and wait for the watchlist, then the video.
     void start();
+    void startLink();
+    void startPipeline();
     void stop();
 
     StationSnapshot snapshot() const;
@@ -88,6 +92,12 @@ public:
     bool waitPipelineFinished(std::chrono::milliseconds timeout);
     // True when no sighting waits for HQ's acknowledgement.
     bool waitSightingsDelivered(std::chrono::milliseconds timeout);
+    // True once a watchlist sync completed in this run (or the cache had one).
+    bool waitWatchlist(std::chrono::milliseconds timeout);
+    // True once the configured location was resolved (or given up on, with a warning).
+    bool waitLocation(std::chrono::milliseconds timeout);
+    // Waits until the link satisfies `condition`; false at the timeout or without a link.
+    bool waitLink(const std::function<bool(const LinkStatus&)>& condition, std::chrono::milliseconds timeout) const;
     // Speech finished everything queued.
     bool waitSpeechIdle(std::chrono::milliseconds timeout);
     std::vector<std::filesystem::path> spokenWavFiles() const;
