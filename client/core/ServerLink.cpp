@@ -159,7 +159,9 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
         connection = conn;
         ready = false;
         setStatus([](LinkStatus& s) {
-            if (s.state != LinkState::Offline) s.state = LinkState::Connecting;
+            // While offline the status keeps saying why; retrying is implied.
+            if (s.state == LinkState::Offline) return;
+            s.state = LinkState::Connecting;
             s.detail = "connecting";
         });
         std::string reason;
@@ -176,7 +178,10 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
             protocol::requireServerIdentity(conn->stream.native_handle(), options.host);
             co_await conn->stream.async_handshake(ssl::stream_base::client, use_awaitable);
 
-            co_await writeNow(conn, {takeRequestId(), protocol::Hello{protocol::kProtocolVersion, options.software}});
+            // Named, not temporaries: GCC 12 destroys some temporaries in a
+            // co_await expression twice (GCC bug 100611 and relatives).
+            const protocol::Envelope hello{takeRequestId(), protocol::Hello{protocol::kProtocolVersion, options.software}};
+            co_await writeNow(conn, hello);
             auto reply = co_await readEnvelope(conn);
             if (const auto* error = std::get_if<protocol::Error>(&reply.message))
                 throw std::runtime_error(replySummary(*error));
@@ -188,14 +193,17 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
             });
 
             bool resumed = false;
+            bool resumeRefused = false;
             if (!token.empty()) {
-                co_await writeNow(conn, {takeRequestId(), protocol::ResumeSession{token}});
+                const protocol::Envelope resume{takeRequestId(), protocol::ResumeSession{token}};
+                co_await writeNow(conn, resume);
                 auto answer = co_await readEnvelope(conn);
                 if (const auto* login = std::get_if<protocol::LoginResponse>(&answer.message)) {
-                    acceptLogin(*login);
+                    acceptLogin(*login, /*publish=*/false);  // published with the rest below
                     resumed = true;
                 } else {
                     token.clear();  // expired or revoked: a new login is needed
+                    resumeRefused = true;
                     setStatus([&](LinkStatus& s) {
                         s.detail = "session could not be resumed: " + replySummary(answer.message);
                     });
@@ -206,18 +214,22 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
             setStatus([&](LinkStatus& s) {
                 s.state = resumed ? LinkState::LoggedIn : LinkState::Connected;
                 if (resumed) s.detail = "session resumed";
-                else if (s.detail == "connecting") s.detail = "connected";
+                else if (!resumeRefused) s.detail = "connected";
                 s.offlineSince.reset();
                 s.reconnectAttempts = 0;
             });
             schedulePing(conn);
             if (resumed && loggedInHandler) loggedInHandler();
 
-            for (;;) dispatch(co_await readEnvelope(conn));
+            for (;;) {
+                protocol::Envelope incoming = co_await readEnvelope(conn);
+                dispatch(std::move(incoming));
+            }
         } catch (const boost::system::system_error& e) {
             reason = e.code() == asio::error::eof ? "the server closed the connection"
                                                   : e.code().message();
-            if (e.code().category() == asio::error::get_ssl_category())
+            if (e.code().category() == asio::error::get_ssl_category() ||
+                e.code().category() == ssl::error::get_stream_category())
                 reason = "TLS failed (certificate not signed by the pinned CA, or not for " +
                          options.host + "): " + e.code().message();
         } catch (const std::exception& e) {
@@ -226,10 +238,10 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
         drop(conn, reason);
     }
 
-    void acceptLogin(const protocol::LoginResponse& login) {
+    void acceptLogin(const protocol::LoginResponse& login, bool publish = true) {
         token = login.session_token;
         setStatus([&](LinkStatus& s) {
-            s.state = LinkState::LoggedIn;
+            if (publish) s.state = LinkState::LoggedIn;
             s.username = login.username;
             s.role = login.role;
             s.detail = "logged in";
@@ -257,10 +269,11 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
         }
         Callback callback = std::move(it->second.callback);
         pending.erase(it);
-        const bool loggedIn = std::holds_alternative<protocol::LoginResponse>(envelope.message);
-        if (loggedIn) acceptLogin(std::get<protocol::LoginResponse>(envelope.message));
+        if (const auto* login = std::get_if<protocol::LoginResponse>(&envelope.message)) {
+            acceptLogin(*login);
+            if (loggedInHandler) loggedInHandler();
+        }
         callback(std::move(envelope.message));
-        if (loggedIn && loggedInHandler) loggedInHandler();
     }
 
     void send(protocol::Envelope envelope) {

@@ -21,6 +21,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <condition_variable>
 #include <deque>
 #include <future>
 #include <map>
@@ -106,6 +107,10 @@ public:
     std::size_t reportsReceived() const {
         std::lock_guard lock(mutex_);
         return received_;
+    }
+    bool waitReportsReceived(std::size_t count, std::chrono::milliseconds timeout) const {
+        std::unique_lock lock(mutex_);
+        return reportArrived_.wait_for(lock, timeout, [&] { return received_ >= count; });
     }
     std::size_t logins() const {
         std::lock_guard lock(mutex_);
@@ -202,6 +207,7 @@ private:
         if (std::holds_alternative<WatchlistSyncRequest>(m)) return watchlist_;
         if (const auto* report = std::get_if<SightingReport>(&m)) {
             ++received_;
+            reportArrived_.notify_all();
             const bool duplicate = std::find(stored_.begin(), stored_.end(), report->report_id) != stored_.end();
             if (!duplicate) {
                 stored_.push_back(report->report_id);
@@ -234,6 +240,7 @@ private:
     std::vector<std::shared_ptr<Connection>> connections_;  // io thread only
 
     mutable std::mutex mutex_;
+    mutable std::condition_variable reportArrived_;
     protocol::WatchlistDelta watchlist_;
     std::set<std::string> tokens_;
     std::vector<std::string> stored_;
