@@ -109,7 +109,34 @@ struct Pipeline::Impl {
         if (stats.error.empty()) stats.error = why;
     }
 
+    void captureSynthetic() {
+        const auto period = std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double>(1.0 / options.syntheticFps));
+        for (std::int64_t index = 0; !stopping; ++index) {
+            std::this_thread::sleep_until(started + index * period);  // a camera's clock
+            auto frame = std::make_shared<Frame>();
+            if (!options.frameSource(frame->image) || frame->image.empty()) break;
+            frame->index = index;
+            frame->capturedAt = Clock::now();
+            {
+                std::lock_guard lock(mutex);
+                ++stats.framesCaptured;
+                sourceRate.tick(frame->capturedAt);
+            }
+            frames.put(std::move(frame));
+        }
+        {
+            std::lock_guard lock(mutex);
+            stats.sourceEnded = true;
+        }
+        frames.close();
+    }
+
     void capture() {
+        if (options.frameSource) {
+            captureSynthetic();
+            return;
+        }
         cv::VideoCapture capture;
         const bool camera = isCameraIndex(options.source);
         const bool opened = camera ? capture.open(std::stoi(options.source))

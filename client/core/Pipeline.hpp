@@ -36,6 +36,10 @@ struct PipelineOptions {
     TrackerOptions tracker;
     AlertPolicyOptions policy;
     std::size_t describeQueueCapacity = 4;
+    // A synthetic source instead of `source` (benchmarks): fills the frame,
+    // false at the end. Paced at syntheticFps like a camera.
+    std::function<bool(cv::Mat&)> frameSource;
+    double syntheticFps = 30;
     int snapshotMaxWidth = 800;
 };
 

@@ -1,0 +1,245 @@
+// The station against the real HQ service (server/core) over real TLS on
+// loopback: watchlist from HQ, one alert end to end with snapshot and
+// location stored on the server, and sightings that survive HQ being killed
+// and restarted.
+#include "LocalHttpServer.hpp"
+#include "client/core/ServerLink.hpp"
+#include "client/core/SightingSender.hpp"
+#include "client/core/StationCore.hpp"
+#include "server/core/HqServer.hpp"
+#include "server/core/HqService.hpp"
+
+#include "vigil/recognition/FaceEngine.hpp"
+
+#include <doctest/doctest.h>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include <fstream>
+#include <iterator>
+#include <set>
+
+using namespace vigil;
+using namespace vigil::client;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kFaces = fs::path(VIGIL_SHARED_DIR) / "faces" / "dev";
+
+bool haveShared() {
+    if (fs::exists(kFaces)) return true;
+    MESSAGE("skipped: " << kFaces.string() << " (shared photos) is not present");
+    return false;
+}
+
+// The server's enroller on the station's own recognition engine, so both
+// sides compute descriptors with the same model.
+class EngineEnroller : public server::FaceEnroller {
+public:
+    server::EnrolmentVerdict enrol(std::span<const std::uint8_t> bytes) override {
+        std::lock_guard lock(mutex_);
+        const cv::Mat image = cv::imdecode(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), cv::IMREAD_COLOR);
+        if (image.empty()) return {false, "not an image", {}, 0};
+        const auto enrolled = engine_.enrol(image);
+        if (!enrolled.descriptor) return {false, std::string(recognition::explain(enrolled.quality.verdict)), {}, 0};
+        return {true, {}, *enrolled.descriptor, 1.0f};
+    }
+    std::string modelFingerprint() const override { return engine_.modelFingerprint(); }
+
+private:
+    std::mutex mutex_;
+    recognition::FaceEngine engine_;
+};
+
+std::vector<std::uint8_t> fileBytes(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+const server::Actor kAdmin{"test-admin", protocol::Role::Admin, "test"};
+
+struct Hq {
+    test::TempDir dir{"real-hq"};
+    test::TestCerts certs = test::makeTestCerts(dir.path / "certs");
+    server::ServerConfig config;
+    std::unique_ptr<server::HqService> service;
+    std::unique_ptr<server::HqServer> server;
+    std::string stationToken;
+
+    Hq() {
+        config.data_dir = dir.path / "hq";
+        config.listen_address = "127.0.0.1";
+        config.port = 0;
+        config.certificate = certs.cert();
+        config.private_key = certs.key();
+        config.scrypt_log2n = 12;  // tests: fast hashing
+        start();
+        REQUIRE(service->bootstrapAdmin("admin", "an admin passphrase for tests 1"));
+        REQUIRE(service->addUser(kAdmin, "station-1", "a station passphrase for tests 1", protocol::Role::Station));
+        auto token = service->issueSessionToken(kAdmin, "station-1");
+        REQUIRE(token);
+        stationToken = token->token;
+    }
+    void start() {
+        server::HqDependencies deps;
+        deps.enroller = std::make_unique<EngineEnroller>();
+        service = std::make_unique<server::HqService>(config, std::move(deps));
+        server = std::make_unique<server::HqServer>(*service, config);
+        config.port = server->port();  // a restart comes back on the same port
+    }
+    // Like a killed process: every connection gone, the databases closed.
+    void kill() {
+        server.reset();
+        service.reset();
+    }
+    std::uint64_t enrol(const std::string& name, const fs::path& photo) {
+        protocol::PersonDetails details;
+        details.name = name;
+        details.danger = protocol::DangerLevel::High;
+        auto added = service->addPerson(kAdmin, details, {fileBytes(photo)});
+        REQUIRE_MESSAGE(added, "cannot enrol " << photo.string());
+        return added->person_id;
+    }
+};
+
+void writeVideo(const fs::path& file, const std::vector<std::pair<fs::path, double>>& scenes, double fps) {
+    cv::VideoWriter writer(file.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), fps, cv::Size(640, 480));
+    REQUIRE(writer.isOpened());
+    for (const auto& [photo, seconds] : scenes) {
+        cv::Mat canvas(480, 640, CV_8UC3, cv::Scalar(90, 90, 90));
+        if (!photo.empty()) {
+            const cv::Mat image = cv::imread(photo.string());
+            REQUIRE(!image.empty());
+            const double scale = std::min(440.0 / image.rows, 600.0 / image.cols);
+            cv::Mat scaled;
+            cv::resize(image, scaled, cv::Size(), scale, scale, cv::INTER_AREA);
+            scaled.copyTo(canvas(cv::Rect((640 - scaled.cols) / 2, (480 - scaled.rows) / 2, scaled.cols, scaled.rows)));
+        }
+        for (int i = 0; i < static_cast<int>(seconds * fps); ++i) writer.write(canvas);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("against the real HQ: one alert for the enrolled person, none for others, stored with snapshot and location") {
+    if (!haveShared()) return;
+    Hq hq;
+    const auto wanted = hq.enrol("Barack Obama", kFaces / "obama" / "obama1.jpg");
+    test::LocalHttpServer nominatim([](const std::string&) {
+        return test::HttpReply{200, R"({"lat":"52.5163","lon":"13.3777","display_name":"Pariser Platz, Berlin"})"};
+    });
+
+    const fs::path video = hq.dir.path / "scene.avi";
+    writeVideo(video,
+               {{kFaces / "kit_harington" / "kit2.jpg", 1.5},
+                {kFaces / "obama" / "obama2.jpg", 2.0},
+                {kFaces / "rose_leslie" / "rose2.jpg", 1.5},
+                {kFaces / "obama" / "obama4.jpg", 2.0},
+                {kFaces / "biden" / "biden2.jpg", 1.5}},
+               15.0);
+
+    const fs::path tokenFile = hq.dir.path / "station" / "session.token";
+    fs::create_directories(tokenFile.parent_path());
+    std::ofstream(tokenFile) << hq.stationToken;
+    fs::permissions(tokenFile, fs::perms::owner_read | fs::perms::owner_write);
+
+    StationConfig config;
+    config.serverHost = "127.0.0.1";
+    config.serverPort = hq.config.port;
+    config.caFile = hq.certs.ca();
+    config.sessionTokenFile = tokenFile;
+    config.dataDir = hq.dir.path / "station" / "data";
+    config.keyFile = hq.dir.path / "station" / "config" / "station.key";
+    config.source = video.string();
+    config.realtime = false;
+    config.latitude = 52.5163;
+    config.longitude = 13.3777;
+    config.nominatimUrl = nominatim.baseUrl();
+    config.speech = "wav";
+    config.wavDir = hq.dir.path / "station" / "spoken";
+    StationCore core(config);
+    core.startLink();
+    REQUIRE(core.waitLink([](const LinkStatus& s) { return s.state == LinkState::LoggedIn; }, 20s));
+    REQUIRE(core.waitWatchlist(20s));
+    REQUIRE(core.waitLocation(10s));
+    core.startPipeline();
+    REQUIRE(core.waitPipelineFinished(600s));
+    REQUIRE(core.waitSightingsDelivered(30s));
+    REQUIRE(core.waitSpeechIdle(60s));
+    const auto snapshot = core.snapshot();
+    core.stop();
+
+    REQUIRE(snapshot.alerts.size() == 1);
+    CHECK(snapshot.alerts[0].personId == wanted);
+    CHECK(snapshot.alerts[0].delivered);
+    CHECK(core.spokenWavFiles().size() == 1);
+
+    auto sightings = hq.service->listSightings(kAdmin, 0, 100);
+    REQUIRE(sightings);
+    REQUIRE(sightings->size() == 1);
+    const auto& s = sightings->front();
+    CHECK(s.person_id == wanted);
+    CHECK(s.person_name == "Barack Obama");
+    CHECK(s.station == "station-1");
+    CHECK(s.location.has_coordinates);
+    CHECK(s.location.latitude == doctest::Approx(52.5163));
+    CHECK(s.location.place == "Pariser Platz, Berlin");  // reverse-geocoded
+    REQUIRE(s.snapshot_jpeg.size() > 1000);
+    CHECK(s.snapshot_jpeg[0] == 0xff);
+    CHECK(s.snapshot_jpeg[1] == 0xd8);
+}
+
+TEST_CASE("against the real HQ: kill it while the station reports, restart it, every sighting arrives exactly once") {
+    if (!haveShared()) return;
+    Hq hq;
+    const auto wanted = hq.enrol("Barack Obama", kFaces / "obama" / "obama1.jpg");
+    const fs::path stationDir = hq.dir.path / "station";
+    SightingQueue queue(stationDir / "sightings.db", crypto::randomKey());
+    ServerLinkOptions options;
+    options.host = "127.0.0.1";
+    options.port = hq.config.port;
+    options.caFile = hq.certs.ca();
+    options.backoffMin = 50ms;
+    options.backoffMax = 500ms;
+    ServerLink link(options);
+    link.setSessionToken(hq.stationToken);
+    SightingSender sender(queue, &link);
+    link.onLoggedIn([&] { sender.flush(); });
+    link.start();
+    REQUIRE(link.waitUntil([](const LinkStatus& s) { return s.state == LinkState::LoggedIn; }, 20s));
+
+    std::vector<std::string> made;
+    auto sight = [&] {
+        protocol::SightingReport r;
+        r.report_id = SightingQueue::newReportId();
+        r.person_id = wanted;
+        r.distance = 0.41f;
+        r.observed_at_ms = 1'700'000'000'000 + static_cast<std::int64_t>(made.size());
+        r.location.place = "Gate 7";
+        made.push_back(r.report_id);
+        sender.submit(r);
+    };
+    for (int i = 0; i < 4; ++i) sight();
+    REQUIRE(sender.waitAllDelivered(20s));
+    for (int i = 0; i < 3; ++i) sight();  // in flight when HQ dies
+    hq.kill();
+    REQUIRE(link.waitUntil([](const LinkStatus& s) { return s.state == LinkState::Offline; }, 20s));
+    for (int i = 0; i < 4; ++i) sight();  // made while HQ is down
+    CHECK(queue.size() >= 4);
+    hq.start();
+    REQUIRE(link.waitUntil([](const LinkStatus& s) { return s.state == LinkState::LoggedIn; }, 20s));
+    REQUIRE(sender.waitAllDelivered(30s));
+    link.stop();
+
+    auto sightings = hq.service->listSightings(kAdmin, 0, 1000);
+    REQUIRE(sightings);
+    std::multiset<std::string> stored;
+    for (const auto& s : *sightings) stored.insert(s.report_id);
+    CHECK(stored.size() == made.size());
+    for (const auto& id : made) CHECK_MESSAGE(stored.count(id) == 1, id);
+    CHECK(queue.size() == 0);
+}
