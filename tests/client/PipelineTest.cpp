@@ -2,6 +2,7 @@
 // clip from ../shared, and a video generated from photos, end to end over
 // TLS to a loopback HQ.
 #include "LocalHttpServer.hpp"
+#include "SceneVideo.hpp"
 #include "LoopbackHq.hpp"
 #include "client/core/Pipeline.hpp"
 #include "client/core/StationCore.hpp"
@@ -55,22 +56,6 @@ protocol::WantedPerson enrol(std::uint64_t id, const std::string& name, const fs
 
 // A 640x480 video: each photo, scaled to fill most of the frame height,
 // shown for `seconds`, on a plain background.
-void writeVideo(const fs::path& file, const std::vector<std::pair<fs::path, double>>& scenes, double fps) {
-    cv::VideoWriter writer(file.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), fps, cv::Size(640, 480));
-    REQUIRE(writer.isOpened());
-    for (const auto& [photo, seconds] : scenes) {
-        cv::Mat canvas(480, 640, CV_8UC3, cv::Scalar(90, 90, 90));
-        if (!photo.empty()) {
-            const cv::Mat image = cv::imread(photo.string());
-            REQUIRE(!image.empty());
-            const double scale = std::min(440.0 / image.rows, 600.0 / image.cols);
-            cv::Mat scaled;
-            cv::resize(image, scaled, cv::Size(), scale, scale, cv::INTER_AREA);
-            scaled.copyTo(canvas(cv::Rect((640 - scaled.cols) / 2, (480 - scaled.rows) / 2, scaled.cols, scaled.rows)));
-        }
-        for (int i = 0; i < static_cast<int>(seconds * fps); ++i) writer.write(canvas);
-    }
-}
 
 std::vector<std::int16_t> wavSamples(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -147,7 +132,7 @@ TEST_CASE("end to end over TLS: one alert for the enrolled person, none for othe
 
     // Others, the enrolled person, others, the enrolled person again (within the cooldown).
     const fs::path video = dir.path / "scene.avi";
-    writeVideo(video,
+    test::writeSceneVideo(video,
                {{kFaces / "kit_harington" / "kit1.jpg", 1.5},
                 {kFaces / "obama" / "obama2.jpg", 2.0},
                 {kFaces / "rose_leslie" / "rose1.jpg", 1.5},

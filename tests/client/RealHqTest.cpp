@@ -3,6 +3,8 @@
 // location stored on the server, and sightings that survive HQ being killed
 // and restarted.
 #include "LocalHttpServer.hpp"
+#include "SceneVideo.hpp"
+#include "support/TestCerts.hpp"
 #include "client/core/ServerLink.hpp"
 #include "client/core/SightingSender.hpp"
 #include "client/core/StationCore.hpp"
@@ -19,6 +21,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <set>
 
 using namespace vigil;
@@ -106,22 +109,6 @@ struct Hq {
     }
 };
 
-void writeVideo(const fs::path& file, const std::vector<std::pair<fs::path, double>>& scenes, double fps) {
-    cv::VideoWriter writer(file.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), fps, cv::Size(640, 480));
-    REQUIRE(writer.isOpened());
-    for (const auto& [photo, seconds] : scenes) {
-        cv::Mat canvas(480, 640, CV_8UC3, cv::Scalar(90, 90, 90));
-        if (!photo.empty()) {
-            const cv::Mat image = cv::imread(photo.string());
-            REQUIRE(!image.empty());
-            const double scale = std::min(440.0 / image.rows, 600.0 / image.cols);
-            cv::Mat scaled;
-            cv::resize(image, scaled, cv::Size(), scale, scale, cv::INTER_AREA);
-            scaled.copyTo(canvas(cv::Rect((640 - scaled.cols) / 2, (480 - scaled.rows) / 2, scaled.cols, scaled.rows)));
-        }
-        for (int i = 0; i < static_cast<int>(seconds * fps); ++i) writer.write(canvas);
-    }
-}
 
 }  // namespace
 
@@ -134,7 +121,7 @@ TEST_CASE("against the real HQ: one alert for the enrolled person, none for othe
     });
 
     const fs::path video = hq.dir.path / "scene.avi";
-    writeVideo(video,
+    test::writeSceneVideo(video,
                {{kFaces / "kit_harington" / "kit2.jpg", 1.5},
                 {kFaces / "obama" / "obama2.jpg", 2.0},
                 {kFaces / "rose_leslie" / "rose2.jpg", 1.5},
