@@ -19,6 +19,10 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 #include <mutex>
@@ -81,7 +85,7 @@ struct Hq {
         config.private_key = certs.key();
         config.scrypt_log2n = 12;  // tests: fast hashing
         start();
-        REQUIRE(service->bootstrapAdmin("admin", "an admin passphrase for tests 1"));
+        REQUIRE(service->bootstrapAdmin("admin", "correct horse battery staple 42"));
         REQUIRE(service->addUser(kAdmin, "station-1", "a station passphrase for tests 1", protocol::Role::Station));
         auto token = service->issueSessionToken(kAdmin, "station-1");
         REQUIRE(token);
@@ -94,7 +98,7 @@ struct Hq {
         server = std::make_unique<server::HqServer>(*service, config);
         config.port = server->port();  // a restart comes back on the same port
     }
-    // Like a killed process: every connection gone, the databases closed.
+    // Closes the in-process HQ (no connection may be open: see the SIGKILL test).
     void kill() {
         server.reset();
         service.reset();
@@ -180,15 +184,67 @@ TEST_CASE("against the real HQ: one alert for the enrolled person, none for othe
     CHECK(s.snapshot_jpeg[1] == 0xd8);
 }
 
-TEST_CASE("against the real HQ: kill it while the station reports, restart it, every sighting arrives exactly once") {
+namespace {
+
+// `vigil-server serve` as a separate process, so that "kill" is a real
+// SIGKILL: no destructor runs, connections die mid-request.
+class ServeProcess {
+public:
+    ServeProcess(const Hq& hq, std::uint16_t port) {
+        int out[2];
+        REQUIRE(::pipe(out) == 0);
+        pid_ = ::fork();
+        REQUIRE(pid_ >= 0);
+        if (pid_ == 0) {
+            ::dup2(out[1], STDOUT_FILENO);
+            ::close(out[0]);
+            const std::string portText = std::to_string(port);
+            ::execl(VIGIL_SERVER_BINARY, VIGIL_SERVER_BINARY, "serve", "--headless", "--data-dir",
+                    hq.config.data_dir.c_str(), "--address", "127.0.0.1", "--port", portText.c_str(), "--cert",
+                    hq.certs.cert().c_str(), "--key", hq.certs.key().c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        ::close(out[1]);
+        // Blocks until the server says it listens (or exits): its own signal, no sleep.
+        std::string text;
+        char buffer[256];
+        while (text.find("listening on") == std::string::npos) {
+            const ssize_t n = ::read(out[0], buffer, sizeof buffer);
+            if (n <= 0) break;
+            text.append(buffer, static_cast<std::size_t>(n));
+        }
+        output_ = out[0];
+        REQUIRE_MESSAGE(text.find("listening on") != std::string::npos, "vigil-server did not start: " << text);
+    }
+    ~ServeProcess() { stop(SIGTERM); }
+    void stop(int signal) {
+        if (pid_ <= 0) return;
+        ::kill(pid_, signal);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        ::close(output_);
+        pid_ = -1;
+    }
+
+private:
+    pid_t pid_ = -1;
+    int output_ = -1;
+};
+
+}  // namespace
+
+TEST_CASE("against the real HQ process: SIGKILL it while the station reports, restart it, every sighting arrives exactly once") {
     if (!haveShared()) return;
     Hq hq;
     const auto wanted = hq.enrol("Barack Obama", kFaces / "obama" / "obama1.jpg");
+    hq.kill();  // from here on HQ is the vigil-server process
+    const std::uint16_t port = hq.config.port;
+
     const fs::path stationDir = hq.dir.path / "station";
     SightingQueue queue(stationDir / "sightings.db", crypto::randomKey());
     ServerLinkOptions options;
     options.host = "127.0.0.1";
-    options.port = hq.config.port;
+    options.port = port;
     options.caFile = hq.certs.ca();
     options.backoffMin = 50ms;
     options.backoffMax = 500ms;
@@ -196,8 +252,6 @@ TEST_CASE("against the real HQ: kill it while the station reports, restart it, e
     link.setSessionToken(hq.stationToken);
     SightingSender sender(queue, &link);
     link.onLoggedIn([&] { sender.flush(); });
-    link.start();
-    REQUIRE(link.waitUntil([](const LinkStatus& s) { return s.state == LinkState::LoggedIn; }, 20s));
 
     std::vector<std::string> made;
     auto sight = [&] {
@@ -210,18 +264,24 @@ TEST_CASE("against the real HQ: kill it while the station reports, restart it, e
         made.push_back(r.report_id);
         sender.submit(r);
     };
-    for (int i = 0; i < 4; ++i) sight();
-    REQUIRE(sender.waitAllDelivered(20s));
-    for (int i = 0; i < 3; ++i) sight();  // in flight when HQ dies
-    hq.kill();
-    REQUIRE(link.waitUntil([](const LinkStatus& s) { return s.state == LinkState::Offline; }, 20s));
-    for (int i = 0; i < 4; ++i) sight();  // made while HQ is down
-    CHECK(queue.size() >= 4);
-    hq.start();
-    REQUIRE(link.waitUntil([](const LinkStatus& s) { return s.state == LinkState::LoggedIn; }, 20s));
-    REQUIRE(sender.waitAllDelivered(30s));
-    link.stop();
+    {
+        auto server = std::make_unique<ServeProcess>(hq, port);
+        link.start();
+        REQUIRE(link.waitUntil([](const LinkStatus& s) { return s.state == LinkState::LoggedIn; }, 20s));
+        for (int i = 0; i < 4; ++i) sight();
+        REQUIRE(sender.waitAllDelivered(20s));
+        for (int i = 0; i < 3; ++i) sight();  // in flight when HQ dies
+        server->stop(SIGKILL);
+        REQUIRE(link.waitUntil([](const LinkStatus& s) { return s.state == LinkState::Offline; }, 20s));
+        for (int i = 0; i < 4; ++i) sight();  // made while HQ is down
+        CHECK(queue.size() >= 4);
+        server = std::make_unique<ServeProcess>(hq, port);
+        REQUIRE(link.waitUntil([](const LinkStatus& s) { return s.state == LinkState::LoggedIn; }, 20s));
+        REQUIRE(sender.waitAllDelivered(30s));
+        link.stop();
+    }  // the server process ends (SIGTERM)
 
+    hq.start();
     auto sightings = hq.service->listSightings(kAdmin, 0, 1000);
     REQUIRE(sightings);
     std::multiset<std::string> stored;
