@@ -48,7 +48,10 @@ std::string WatchlistCache::load() {
 }
 
 DeltaResult WatchlistCache::apply(const protocol::WatchlistDelta& delta) {
-    if (delta.model_fingerprint != fingerprint_) {
+    // A list without persons carries no descriptors to compare (an HQ with an
+    // empty watchlist may not even know its model yet): nothing to refuse.
+    const bool hasDescriptors = !delta.upserts.empty();
+    if (hasDescriptors && delta.model_fingerprint != fingerprint_) {
         return {DeltaOutcome::ModelMismatch,
                 "watchlist refused: HQ computed it with recognition model " +
                     delta.model_fingerprint.substr(0, 12) + "..., this station runs " +

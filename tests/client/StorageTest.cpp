@@ -118,6 +118,15 @@ TEST_CASE("a watchlist computed with another recognition model is refused with a
     CHECK(cache.size() == 0);
 }
 
+TEST_CASE("an empty watchlist from an HQ that has no model yet is accepted, not called a mismatch") {
+    TempDir dir("cache-empty");
+    WatchlistCache cache(dir.path / "watchlist.sealed", crypto::randomKey(), kModel);
+    auto empty = delta(0, 0, {}, {}, true);
+    empty.model_fingerprint.clear();
+    CHECK(cache.apply(empty).outcome == DeltaOutcome::Applied);
+    CHECK(cache.size() == 0);
+}
+
 TEST_CASE("a cache written for another model is not loaded after the station's model changed") {
     TempDir dir("cache-model-restart");
     const auto key = crypto::randomKey();
