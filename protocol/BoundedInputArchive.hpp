@@ -73,6 +73,7 @@ public:
 
     template <std::size_t DataSize>
     void loadBinary(void* data, std::size_t size) {
+        if (size == 0) return;  // empty containers have no storage: memcpy(nullptr, ..., 0) is UB
         if (size > remaining())
             throw DecodeException(DecodeError::TruncatedPayload,
                                   "message needs " + std::to_string(size) + " more bytes, " +
