@@ -205,6 +205,11 @@ void TileStore::work() {
                 memory_order_.pop_front();
             }
         }
+        if (options_.on_change) {
+            lock.unlock();
+            options_.on_change();
+            lock.lock();
+        }
     }
 }
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -37,6 +38,9 @@ struct TileStoreOptions {
     std::chrono::milliseconds timeout{8000};
     std::chrono::seconds retry_after{120};
     bool fetch = true;  // false: disk cache only (no network at all)
+    // Called on the fetch thread after a tile became ready or failed (the GUI
+    // wakes its event loop with it; tests await it).
+    std::function<void()> on_change;
 };
 
 enum class TileState { Ready, Loading, Failed };
