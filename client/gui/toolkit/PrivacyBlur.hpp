@@ -1,0 +1,16 @@
+#pragma once
+// Pixelates a region of an image beyond recognition: for screen sharing and
+// for screenshots that go into documentation, where real faces must not
+// appear. Coarse blocks rather than a Gaussian blur, which can be partly
+// reversed and still shows a face's layout.
+
+#include <opencv2/core/mat.hpp>
+#include <opencv2/core/types.hpp>
+
+namespace vigil::gui {
+
+// Pixelates `region` (clipped to the image, grown by a margin so hair and
+// jaw go too) into blocks of about an eighth of the region's width.
+void pixelate(cv::Mat& image, cv::Rect region);
+
+}  // namespace vigil::gui
