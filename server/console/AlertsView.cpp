@@ -8,6 +8,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 namespace vigil::console {
 
 namespace proto = vigil::protocol;
@@ -39,7 +41,12 @@ void ConsoleApp::drawAlertCard(const proto::Sighting& sighting, const gui::Fonts
     ImGui::PushID(static_cast<int>(sighting.id));
     const bool fresh = !acknowledged_.contains(sighting.id);
     const float image = ImGui::GetFontSize() * 9;
-    const float height = image + ImGui::GetStyle().WindowPadding.y * 2 + ImGui::GetTextLineHeightWithSpacing();
+    // Tall enough for the image with its caption and for the text column
+    // (large name, badge, four lines, a button).
+    const float text_column = fonts.large->FontSize + ImGui::GetStyle().ItemSpacing.y +
+                              5 * ImGui::GetTextLineHeightWithSpacing() + ImGui::GetFrameHeightWithSpacing();
+    const float height = std::max(image + ImGui::GetTextLineHeightWithSpacing(), text_column) +
+                         ImGui::GetStyle().WindowPadding.y * 2;
     ImGui::PushStyleColor(ImGuiCol_Border, fresh ? gui::dangerColor(sighting.danger)
                                                  : ImGui::GetStyle().Colors[ImGuiCol_Border]);
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, fresh ? 3.0f : 1.0f);

@@ -7,6 +7,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 namespace vigil::console {
 
 namespace proto = vigil::protocol;
@@ -14,8 +16,12 @@ namespace proto = vigil::protocol;
 void ConsoleApp::drawLogin(const gui::Fonts& fonts) {
     const float width = ImGui::GetFontSize() * 26;
     const ImVec2 region = ImGui::GetContentRegionAvail();
-    ImGui::SetCursorPos({(region.x - width) / 2, region.y * 0.12f});
-    ImGui::BeginChild("login", {width, 0}, false);
+    // A centred column: indent rather than a child window, so the column is
+    // exactly as tall as its content.
+    const float indent = std::max(0.0f, (region.x - width) / 2);
+    ImGui::SetCursorPosY(region.y * 0.12f);
+    ImGui::Indent(indent);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
 
     ImGui::PushFont(fonts.large);
     ImGui::TextUnformatted("Vigil HQ console");
@@ -25,13 +31,11 @@ void ConsoleApp::drawLogin(const gui::Fonts& fonts) {
 
     const bool busy = login_call_.busy();
     ImGui::BeginDisabled(busy);
-    ImGui::SetNextItemWidth(-1);
+    ImGui::PushItemWidth(width);
     ImGui::TextUnformatted("Username");
-    ImGui::SetNextItemWidth(-1);
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     gui::inputText("##username", login_.username);
     ImGui::TextUnformatted("Password");
-    ImGui::SetNextItemWidth(-1);
     bool submit = gui::inputText("##password", login_.password,
                                  ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
 
@@ -48,11 +52,9 @@ void ConsoleApp::drawLogin(const gui::Fonts& fonts) {
     if (ImGui::Button("New CAPTCHA")) requestCaptcha();
     ImGui::SameLine();
     gui::hintLine("Type the characters shown above.");
-    ImGui::SetNextItemWidth(-1);
     submit |= gui::inputText("##captcha", login_.captcha_answer,
                              ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::TextUnformatted("One-time code (if your account has one)");
-    ImGui::SetNextItemWidth(-1);
     submit |= gui::inputText("##otp", login_.one_time_code,
                              ImGuiInputTextFlags_CharsDecimal | ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::Spacing();
@@ -67,7 +69,9 @@ void ConsoleApp::drawLogin(const gui::Fonts& fonts) {
         ImGui::Spacing();
         gui::errorLine(login_.error);
     }
-    ImGui::EndChild();
+    ImGui::PopItemWidth();
+    ImGui::PopTextWrapPos();
+    ImGui::Unindent(indent);
 }
 
 }  // namespace vigil::console

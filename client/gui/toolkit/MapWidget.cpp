@@ -39,6 +39,8 @@ void drawGrid(ImDrawList* draw, ImVec2 origin, ImVec2 size, WorldPixel top_left,
     for (double lat = std::floor(se.latitude / step) * step; lat <= nw.latitude; lat += step) {
         const float y = origin.y + static_cast<float>(project({lat, 0}, zoom).y - top_left.y);
         draw->AddLine({origin.x, y}, {origin.x + size.x, y}, line);
+        // Keep labels clear of the notice band along the top edge.
+        if (y < origin.y + ImGui::GetTextLineHeightWithSpacing() * 1.5f) continue;
         std::snprintf(text, sizeof text, "%.3g°", lat);
         draw->AddText({origin.x + 4, y + 2}, label, text);
     }
