@@ -9,6 +9,7 @@
 // frame loop. Implementations must be safe to call from that one worker
 // thread while pollAlerts() is called from the GUI thread.
 
+#include "client/gui/toolkit/Outcome.hpp"
 #include "protocol/Messages.hpp"
 
 #include <opencv2/core/mat.hpp>
@@ -22,20 +23,8 @@
 
 namespace vigil::console {
 
-// A value or the server's typed refusal (shown with protocol::errorSentence).
-template <class T>
-struct Outcome {
-    std::optional<T> value;
-    protocol::Error error;
-
-    static Outcome success(T v) { return {std::move(v), {}}; }
-    static Outcome failure(protocol::ErrorCode code, std::string text = {}) {
-        return {std::nullopt, protocol::Error{code, std::move(text)}};
-    }
-    bool ok() const { return value.has_value(); }
-};
-
-struct Done {};
+using gui::Done;
+using gui::Outcome;
 
 // The server's verdict on one photo before it is enrolled.
 struct PhotoCheck {

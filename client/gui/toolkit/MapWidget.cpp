@@ -29,11 +29,13 @@ void drawGrid(ImDrawList* draw, ImVec2 origin, ImVec2 size, WorldPixel top_left,
     const LatLon se = unproject({top_left.x + size.x, top_left.y + size.y}, zoom);
     const ImU32 line = IM_COL32(70, 84, 104, 255);
     const ImU32 label = IM_COL32(140, 155, 175, 255);
+    // Enough decimals to tell neighbouring lines apart.
+    const int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(step))));
     char text[32];
     for (double lon = std::floor(nw.longitude / step) * step; lon <= se.longitude; lon += step) {
         const float x = origin.x + static_cast<float>(project({0, lon}, zoom).x - top_left.x);
         draw->AddLine({x, origin.y}, {x, origin.y + size.y}, line);
-        std::snprintf(text, sizeof text, "%.3g°", lon);
+        std::snprintf(text, sizeof text, "%.*f°", decimals, lon);
         draw->AddText({x + 3, origin.y + size.y - ImGui::GetFontSize() - 4}, label, text);
     }
     for (double lat = std::floor(se.latitude / step) * step; lat <= nw.latitude; lat += step) {
@@ -41,7 +43,7 @@ void drawGrid(ImDrawList* draw, ImVec2 origin, ImVec2 size, WorldPixel top_left,
         draw->AddLine({origin.x, y}, {origin.x + size.x, y}, line);
         // Keep labels clear of the notice band along the top edge.
         if (y < origin.y + ImGui::GetTextLineHeightWithSpacing() * 1.5f) continue;
-        std::snprintf(text, sizeof text, "%.3g°", lat);
+        std::snprintf(text, sizeof text, "%.*f°", decimals, lat);
         draw->AddText({origin.x + 4, y + 2}, label, text);
     }
 }
