@@ -184,13 +184,14 @@ void ConsoleApp::drawStatus(const gui::Fonts& fonts) {
                 static_cast<long long>(s.uptime_seconds / 60 % 60));
     ImGui::Text("Watchlist version: %llu", static_cast<unsigned long long>(s.watchlist_version));
     ImGui::Text("Wanted persons: %zu", s.person_count);
+    ImGui::Text("Stations and consoles receiving alerts: %zu", s.alert_subscribers);
     ImGui::Text("Recognition model: %s", s.model_fingerprint.empty() ? "-" : s.model_fingerprint.c_str());
     ImGui::Spacing();
     ImGui::PushFont(fonts.bold);
     ImGui::Text("Connected stations (%zu)", s.stations.size());
     ImGui::PopFont();
     if (s.stations.empty()) {
-        gui::hintLine("No station is connected.");
+        gui::hintLine("No station session is listed.");
         return;
     }
     if (ImGui::BeginTable("stations", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {

@@ -391,7 +391,7 @@ void ConsoleApp::drawStatusBar() {
     ImGui::Separator();
     const auto& s = status_;
     const std::int64_t up = s.uptime_seconds;
-    ImGui::Text("Stations online: %zu", s.stations.size());
+    ImGui::Text("Receiving alerts: %zu", s.alert_subscribers);
     ImGui::SameLine(0, 30);
     ImGui::Text("Watchlist v%llu (%zu persons)", static_cast<unsigned long long>(s.watchlist_version),
                 s.person_count);

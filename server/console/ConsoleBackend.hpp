@@ -32,8 +32,8 @@ struct PhotoCheck {
     cv::Mat image;                  // decoded, BGR, for the preview
     std::vector<cv::Rect> faces;    // in image pixels
     bool accepted = false;
-    std::string verdict;            // "good", "no face found", "2 faces", "face too small", "blurred"
-    float quality = 0;              // 0..1 when a face was measured
+    std::string verdict;            // the recognition engine's sentence ("the face is too small: ...")
+    std::string measurements;       // what the verdict rests on ("face 212 px, sharpness 140, brightness 118")
     protocol::Bytes jpeg;           // what is uploaded when the person is saved
 };
 
@@ -48,7 +48,8 @@ struct HqStatus {
     std::int64_t uptime_seconds = 0;
     std::uint64_t watchlist_version = 0;
     std::size_t person_count = 0;
-    std::vector<ConnectedStation> stations;
+    std::size_t alert_subscribers = 0;       // stations and consoles receiving pushes
+    std::vector<ConnectedStation> stations;  // when the server can list its sessions
     std::string model_fingerprint;
 };
 

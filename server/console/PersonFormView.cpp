@@ -118,7 +118,7 @@ void ConsoleApp::drawPhotoCheck(const PhotoCheck& photo, std::uint64_t key_numbe
     ImGui::Text("%s: %s", photo.accepted ? "Accepted" : "Rejected", photo.verdict.c_str());
     ImGui::PopStyleColor();
     ImGui::Text("%zu face(s) found", photo.faces.size());
-    if (photo.quality > 0) ImGui::Text("Quality %.0f%%", photo.quality * 100);
+    if (!photo.measurements.empty()) ImGui::TextWrapped("%s", photo.measurements.c_str());
     if (photo.image.cols > 0) ImGui::TextDisabled("%d x %d px", photo.image.cols, photo.image.rows);
     if (ImGui::SmallButton("Remove from form")) remove = true;
     ImGui::EndGroup();
