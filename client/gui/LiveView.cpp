@@ -51,6 +51,7 @@ void StationUi::drawVideo(ImVec2 size) {
         } else if (options_.blur_faces) {
             cv::Mat frame = s.frame.clone();
             for (const auto& face : s.faces) gui::pixelate(frame, face.box);
+            gui::pixelateFrame(frame);
             texture = textures_.get("video", frame, s.frame_number);
         } else {
             texture = textures_.get("video", s.frame, s.frame_number);

@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <map>
 
 namespace vigil::console {
 
@@ -104,10 +105,14 @@ void ConsoleApp::drawMap(const gui::Fonts& fonts) {
     ImGui::SameLine();
     ImGui::TextDisabled("squares: stations online, circles: sightings. Drag to pan, wheel to zoom.");
     std::vector<gui::MapMarker> markers;
+    // Stations: where the server lists them, else where each last reported from.
+    std::map<std::string, const proto::Location*> station_places;
     for (const auto& station : status_.stations)
-        if (station.location.has_coordinates)
-            markers.push_back({{station.location.latitude, station.location.longitude},
-                               station.username, IM_COL32(90, 160, 250, 255), true});
+        if (station.location.has_coordinates) station_places[station.username] = &station.location;
+    for (const auto& sighting : alerts_)  // newest first: the first one per station wins
+        if (sighting.location.has_coordinates) station_places.try_emplace(sighting.station, &sighting.location);
+    for (const auto& [name, place] : station_places)
+        markers.push_back({{place->latitude, place->longitude}, name, IM_COL32(90, 160, 250, 255), true});
     int sightings_placed = 0;
     for (const auto& sighting : alerts_) {
         if (!sighting.location.has_coordinates) continue;
@@ -119,7 +124,7 @@ void ConsoleApp::drawMap(const gui::Fonts& fonts) {
     if (ImGui::SmallButton("Fit all markers")) map_view_.fitted = false;
     ImGui::SameLine();
     ImGui::TextDisabled("%d sighting(s) with coordinates, %zu station(s)", sightings_placed,
-                        status_.stations.size());
+                        station_places.size());
     last_map_ = gui::drawMap("sightings-map", map_view_, tiles_, textures_, markers, {0, 0});
     map_drawn_ = !markers.empty();
 }

@@ -137,6 +137,9 @@ MapResult drawMap(const char* id, MapView& view, TileStore& tiles, TextureCache&
     if (result.tiles_drawn == 0) drawGrid(draw, origin, size, top_left, view.zoom);
 
     const float radius = ImGui::GetFontSize() * 0.45f;
+    // Label boxes already drawn: a marker at the same place (a sighting at
+    // its station) gets its label moved below instead of over the other.
+    std::vector<ImVec4> labels;
     for (std::size_t i = 0; i < markers.size(); ++i) {
         const MapMarker& marker = markers[i];
         WorldPixel p = project(marker.position, view.zoom);
@@ -154,7 +157,17 @@ MapResult drawMap(const char* id, MapView& view, TileStore& tiles, TextureCache&
         }
         if (!marker.label.empty()) {
             const ImVec2 text_size = ImGui::CalcTextSize(marker.label.c_str());
-            const ImVec2 box{at.x + radius + 4, at.y - text_size.y / 2 - 2};
+            ImVec2 box{at.x + radius + 4, at.y - text_size.y / 2 - 2};
+            const float width = text_size.x + 8, height = text_size.y + 4;
+            for (bool moved = true; moved;) {
+                moved = false;
+                for (const ImVec4& other : labels)
+                    if (box.x < other.z && box.x + width > other.x && box.y < other.w && box.y + height > other.y) {
+                        box.y = other.w + 2;
+                        moved = true;
+                    }
+            }
+            labels.push_back({box.x, box.y, box.x + width, box.y + height});
             draw->AddRectFilled(box, {box.x + text_size.x + 8, box.y + text_size.y + 4},
                                 IM_COL32(15, 18, 24, 220), 3);
             draw->AddText({box.x + 4, box.y + 2}, IM_COL32(235, 238, 242, 255),

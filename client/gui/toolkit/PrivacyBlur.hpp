@@ -10,7 +10,10 @@
 namespace vigil::gui {
 
 // Pixelates `region` (clipped to the image, grown by a margin so hair and
-// jaw go too) into blocks of about an eighth of the region's width.
-void pixelate(cv::Mat& image, cv::Rect region);
+// jaw go too) into `blocks` blocks across.
+void pixelate(cv::Mat& image, cv::Rect region, int blocks = 8);
+// Pixelates a whole video frame so that no face in it - found or missed by
+// the detector - stays recognisable, while the scene stays readable.
+void pixelateFrame(cv::Mat& image);
 
 }  // namespace vigil::gui
