@@ -69,8 +69,10 @@ void StationUi::drawVideo(ImVec2 size) {
                                          : IM_COL32(200, 205, 212, 255);
         draw->AddRect(a, b, colour, 0, 0, face.wanted ? 4.0f : 2.0f);
         char label[160];
-        if (face.wanted)
+        if (face.wanted && face.distance > 0)
             std::snprintf(label, sizeof label, "%s  %.2f", face.name.c_str(), face.distance);
+        else if (face.wanted || !face.name.empty())
+            std::snprintf(label, sizeof label, "%s", face.name.c_str());
         else if (face.distance > 0)
             std::snprintf(label, sizeof label, "unknown  %.2f", face.distance);
         else
@@ -184,9 +186,13 @@ void StationUi::drawConnection() {
     const auto& s = snapshot_;
     ImGui::Text("Watchlist: version %llu, %zu person(s)", static_cast<unsigned long long>(s.watchlist_version),
                 s.watchlist_size);
-    ImGui::Text("Sightings waiting for HQ: %zu", s.figures.sightings_waiting);
-    if (!s.model_note.empty()) gui::errorLine(s.model_note);
-    else ImGui::TextDisabled("Place: %s", s.location.place.empty() ? "unknown" : s.location.place.c_str());
+    ImGui::Text("Sightings: %zu delivered, %zu waiting for HQ", s.figures.sightings_delivered,
+                s.figures.sightings_waiting);
+    if (!s.warnings.empty()) {
+        for (const auto& warning : s.warnings) gui::errorLine(warning);
+    } else {
+        ImGui::TextDisabled("Place: %s", s.location.place.empty() ? "unknown" : s.location.place.c_str());
+    }
 }
 
 void StationUi::drawFigures() {
@@ -194,22 +200,22 @@ void StationUi::drawFigures() {
     if (ImGui::BeginTable("figures", 4, ImGuiTableFlags_SizingStretchSame)) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::Text("Capture %.1f fps", f.capture_fps);
+        ImGui::Text("Source %.1f fps", f.capture_fps);
         ImGui::TableNextColumn();
         ImGui::Text("Processed %.1f fps", f.processed_fps);
         ImGui::TableNextColumn();
-        ImGui::Text("Detect %.0f ms", f.detect_ms);
+        ImGui::Text("Describe %.0f ms/face", f.describe_ms);
         ImGui::TableNextColumn();
-        ImGui::Text("Describe %.0f ms", f.describe_ms);
+        ImGui::Text("Tracks %zu", f.active_tracks);
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::Text("Dropped %llu frames", static_cast<unsigned long long>(f.frames_dropped));
         ImGui::TableNextColumn();
-        ImGui::Text("Capture queue %zu", f.capture_queue);
-        ImGui::TableNextColumn();
         ImGui::Text("Describe queue %zu", f.describe_queue);
         ImGui::TableNextColumn();
-        ImGui::Text("Speech queue %zu", f.speech_queue);
+        ImGui::Text("Skipped %llu faces", static_cast<unsigned long long>(f.describe_dropped));
+        ImGui::TableNextColumn();
+        ImGui::Text("Described %llu", static_cast<unsigned long long>(f.faces_described));
         ImGui::EndTable();
     }
     ImGui::TextDisabled("Source: %s", snapshot_.source_description.empty() ? "-" : snapshot_.source_description.c_str());

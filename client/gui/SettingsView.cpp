@@ -18,6 +18,10 @@ void StationUi::drawSettings(const gui::Fonts& fonts) {
         return;
     }
     StationSettings& s = *settings_;
+    if (!settings_editable_)
+        gui::hintLine("This station takes its settings when it starts: change them in its configuration "
+                      "file (--config) or on the command line, then restart it. Current values:");
+    ImGui::BeginDisabled(!settings_editable_);
     const float label_width = ImGui::GetFontSize() * 11;
     const float field_width = ImGui::GetFontSize() * 26;
     auto label = [&](const char* text) {
@@ -46,6 +50,8 @@ void StationUi::drawSettings(const gui::Fonts& fonts) {
     gui::inputText("##server", s.server_address);
     ImGui::SetCursorPosX(label_width);
     ImGui::TextDisabled("host:port of the HQ server; its certificate is checked against the pinned CA");
+    ImGui::EndDisabled();
+    if (!settings_editable_) return;
     ImGui::Spacing();
     ImGui::SetCursorPosX(label_width);
     ImGui::BeginDisabled(settings_call_.busy());

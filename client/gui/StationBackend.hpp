@@ -35,15 +35,16 @@ struct FaceOverlay {
 };
 
 struct PipelineFigures {
-    double capture_fps = 0;
-    double processed_fps = 0;
-    double detect_ms = 0;
-    double describe_ms = 0;
-    std::uint64_t frames_dropped = 0;
-    std::size_t capture_queue = 0;
+    double capture_fps = 0;       // frames delivered by the source per second
+    double processed_fps = 0;     // frames through detection and tracking per second
+    double describe_ms = 0;       // per face: landmarks, chip, descriptor
+    std::uint64_t frames_dropped = 0;     // never reached detection (the pipeline was behind)
+    std::uint64_t describe_dropped = 0;   // faces skipped because the describe queue was full
     std::size_t describe_queue = 0;
-    std::size_t speech_queue = 0;
-    std::size_t sightings_waiting = 0;  // kept on disk until the server takes them
+    std::size_t active_tracks = 0;
+    std::uint64_t faces_described = 0;
+    std::size_t sightings_waiting = 0;    // kept on disk until the server takes them
+    std::size_t sightings_delivered = 0;
 };
 
 // An alert the station raised: the wanted person as enrolled, and the frame.
@@ -75,7 +76,8 @@ struct StationSnapshot {
     PipelineFigures figures;
     std::uint64_t watchlist_version = 0;
     std::size_t watchlist_size = 0;
-    std::string model_note;  // e.g. "model mismatch: not matching" when the core refuses
+    std::vector<std::string> warnings;  // model mismatch, location service down, speech unavailable
+    std::vector<std::string> events;    // recent happenings, oldest first
 };
 
 struct StationSettings {
@@ -100,6 +102,9 @@ public:
     virtual void acknowledge(std::uint64_t alert_id) = 0;
 
     virtual StationSettings settings() = 0;
+    // False when the core takes its settings at start only: the settings
+    // screen then shows them read-only and says where to change them.
+    virtual bool settingsEditable() = 0;
     virtual Outcome<Done> applySettings(const StationSettings& settings) = 0;
     virtual std::vector<std::string> voices() = 0;
 };

@@ -88,7 +88,9 @@ void StationUi::submitRegistration() {
 
 void StationUi::loadSettings() {
     if (settings_load_.valid()) return;
-    settings_load_ = tasks_.post([this] { return std::make_pair(backend_.settings(), backend_.voices()); });
+    settings_load_ = tasks_.post([this] {
+        return SettingsRead{backend_.settings(), backend_.voices(), backend_.settingsEditable()};
+    });
 }
 
 void StationUi::applySettings() {
@@ -136,9 +138,10 @@ void StationUi::collectCalls() {
     }
     if (gui::isReady(settings_load_)) {
         try {
-            auto [settings, voices] = settings_load_.get();
-            settings_ = settings;
-            voices_ = std::move(voices);
+            auto read = settings_load_.get();
+            settings_ = read.settings;
+            voices_ = std::move(read.voices);
+            settings_editable_ = read.editable;
         } catch (const std::exception& error) {
             settings_message_ = std::string("Cannot read the settings: ") + error.what();
             settings_failed_ = true;
@@ -197,7 +200,7 @@ void StationUi::drawTopBar(const gui::Fonts& fonts) {
     if (!s.link_detail.empty()) text += " (" + s.link_detail + ")";
     gui::statusDot(colour, text.c_str());
     if (s.signed_in) {
-        const char* labels[] = {"Live", "Settings", "Sign out"};
+        const char* labels[] = {"Live", "Settings"};
         float width = 0;
         for (const char* label : labels)
             width += ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2 +
@@ -209,8 +212,6 @@ void StationUi::drawTopBar(const gui::Fonts& fonts) {
             screen_ = StationScreen::Settings;
             loadSettings();
         }
-        ImGui::SameLine();
-        if (ImGui::Button("Sign out")) tasks_.post([this] { backend_.logout(); });
     }
     ImGui::Separator();
 }
@@ -271,8 +272,7 @@ bool StationUi::press(std::string_view action) {
     } else if (action == "apply-settings") {
         if (!settings_) return false;
         applySettings();
-    } else if (action == "sign-out") tasks_.post([this] { backend_.logout(); });
-    else return false;
+    } else return false;
     return true;
 }
 

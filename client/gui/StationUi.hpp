@@ -97,7 +97,13 @@ private:
     Call<protocol::LoginResponse> login_call_;
     Call<protocol::RegisterResponse> register_call_;
     Call<Done> settings_call_;
-    std::future<std::pair<StationSettings, std::vector<std::string>>> settings_load_;
+    struct SettingsRead {
+        StationSettings settings;
+        std::vector<std::string> voices;
+        bool editable = false;
+    };
+    std::future<SettingsRead> settings_load_;
+    bool settings_editable_ = false;
 
     gui::BackgroundTasks tasks_;  // last: joined first on destruction
 };
