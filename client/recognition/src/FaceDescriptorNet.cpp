@@ -62,8 +62,9 @@ std::vector<Descriptor> FaceDescriptorNet::describe(const std::vector<cv::Mat>& 
     std::vector<dlib::matrix<dlib::rgb_pixel>> input;
     input.reserve(chips.size());
     for (const auto& chip : chips) input.push_back(toRgbChip(chip));
-    // One tensor for the whole batch: the convolutions become larger GEMMs,
-    // which BLAS runs closer to peak than several small ones.
+    // One tensor for the whole batch: one pass through the layers instead of
+    // one per face. dlib's CPU convolution still runs one GEMM per sample, so
+    // the gain is in per-layer overheads (allocation, pooling, activations).
     const auto output = impl_->net(input, input.size());
     std::vector<Descriptor> result;
     result.reserve(output.size());

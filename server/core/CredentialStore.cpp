@@ -1,0 +1,175 @@
+#include "server/core/CredentialStore.hpp"
+
+namespace vigil::server {
+namespace {
+
+UserRecord readUser(const Statement& st) {
+    UserRecord u;
+    u.username = st.text(0);
+    u.display_name = st.text(1);
+    u.password_hash = st.text(2);
+    u.role = static_cast<protocol::Role>(st.int64(3));
+    u.status = static_cast<protocol::AccountStatus>(st.int64(4));
+    u.created_at = st.int64(5);
+    u.last_login_at = st.int64(6);
+    return u;
+}
+
+constexpr const char* kUserColumns =
+    "username, display_name, password_hash, role, status, created_at, last_login_at";
+
+}  // namespace
+
+const std::vector<std::string>& CredentialStore::migrations() {
+    // Numbered migrations: index i brings the schema from version i to i+1.
+    // Never edit a released one; append.
+    static const std::vector<std::string> list{
+        R"sql(
+        CREATE TABLE users(
+            username      TEXT PRIMARY KEY COLLATE NOCASE,
+            display_name  TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            role          INTEGER NOT NULL CHECK (role BETWEEN 0 AND 3),
+            status        INTEGER NOT NULL CHECK (status BETWEEN 0 AND 2),
+            created_at    INTEGER NOT NULL,
+            last_login_at INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE sessions(
+            token_hash    TEXT PRIMARY KEY,
+            username      TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+            created_at_ms INTEGER NOT NULL,
+            last_seen_ms  INTEGER NOT NULL,
+            expires_at_ms INTEGER NOT NULL
+        );
+        CREATE INDEX sessions_by_user ON sessions(username);
+        CREATE TABLE registration_log(
+            id      INTEGER PRIMARY KEY,
+            address TEXT NOT NULL,
+            at_ms   INTEGER NOT NULL
+        );
+        CREATE INDEX registration_by_time ON registration_log(at_ms);
+        CREATE INDEX registration_by_address ON registration_log(address, at_ms);
+        )sql",
+    };
+    return list;
+}
+
+CredentialStore::CredentialStore(const std::filesystem::path& file) : db_(Database::open(file, migrations())) {}
+
+bool CredentialStore::createUser(const UserRecord& u) {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare(
+        "INSERT INTO users(username, display_name, password_hash, role, status, created_at, last_login_at) "
+        "VALUES(?,?,?,?,?,?,?) ON CONFLICT(username) DO NOTHING");
+    st.bindAll(u.username, u.display_name, u.password_hash, static_cast<int>(u.role), static_cast<int>(u.status),
+               u.created_at, u.last_login_at);
+    st.run();
+    return db_.changes() == 1;
+}
+
+std::optional<UserRecord> CredentialStore::findUser(const std::string& username) {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?");
+    st.bind(1, username);
+    if (!st.step()) return std::nullopt;
+    return readUser(st);
+}
+
+std::vector<UserRecord> CredentialStore::listUsers() {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY status, username");
+    std::vector<UserRecord> out;
+    while (st.step()) out.push_back(readUser(st));
+    return out;
+}
+
+bool CredentialStore::setStatus(const std::string& username, protocol::AccountStatus status) {
+    std::lock_guard lock(mutex_);
+    db_.prepare("UPDATE users SET status = ? WHERE username = ?").bindAll(static_cast<int>(status), username).run();
+    return db_.changes() == 1;
+}
+
+bool CredentialStore::setRole(const std::string& username, protocol::Role role) {
+    std::lock_guard lock(mutex_);
+    db_.prepare("UPDATE users SET role = ? WHERE username = ?").bindAll(static_cast<int>(role), username).run();
+    return db_.changes() == 1;
+}
+
+bool CredentialStore::setPasswordHash(const std::string& username, const std::string& hash) {
+    std::lock_guard lock(mutex_);
+    db_.prepare("UPDATE users SET password_hash = ? WHERE username = ?").bindAll(hash, username).run();
+    return db_.changes() == 1;
+}
+
+void CredentialStore::setLastLogin(const std::string& username, std::int64_t at) {
+    std::lock_guard lock(mutex_);
+    db_.prepare("UPDATE users SET last_login_at = ? WHERE username = ?").bindAll(at, username).run();
+}
+
+std::size_t CredentialStore::countUsers() {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("SELECT COUNT(*) FROM users");
+    return st.step() ? static_cast<std::size_t>(st.int64(0)) : 0;
+}
+
+void CredentialStore::insertSession(const SessionRecord& s) {
+    std::lock_guard lock(mutex_);
+    db_.prepare("INSERT INTO sessions(token_hash, username, created_at_ms, last_seen_ms, expires_at_ms) "
+                "VALUES(?,?,?,?,?)")
+        .bindAll(s.token_hash, s.username, s.created_at_ms, s.last_seen_ms, s.expires_at_ms)
+        .run();
+}
+
+std::optional<SessionRecord> CredentialStore::findSession(const std::string& tokenHash) {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare(
+        "SELECT token_hash, username, created_at_ms, last_seen_ms, expires_at_ms FROM sessions WHERE token_hash = ?");
+    st.bind(1, tokenHash);
+    if (!st.step()) return std::nullopt;
+    return SessionRecord{st.text(0), st.text(1), st.int64(2), st.int64(3), st.int64(4)};
+}
+
+void CredentialStore::touchSession(const std::string& tokenHash, std::int64_t nowMs) {
+    std::lock_guard lock(mutex_);
+    db_.prepare("UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?").bindAll(nowMs, tokenHash).run();
+}
+
+void CredentialStore::deleteSession(const std::string& tokenHash) {
+    std::lock_guard lock(mutex_);
+    db_.prepare("DELETE FROM sessions WHERE token_hash = ?").bindAll(tokenHash).run();
+}
+
+void CredentialStore::deleteSessionsOf(const std::string& username) {
+    std::lock_guard lock(mutex_);
+    db_.prepare("DELETE FROM sessions WHERE username = ?").bindAll(username).run();
+}
+
+void CredentialStore::deleteExpiredSessions(std::int64_t nowMs, std::int64_t idleMs) {
+    std::lock_guard lock(mutex_);
+    db_.prepare("DELETE FROM sessions WHERE expires_at_ms <= ? OR last_seen_ms <= ?")
+        .bindAll(nowMs, nowMs - idleMs)
+        .run();
+}
+
+void CredentialStore::logRegistration(const std::string& address, std::int64_t atMs) {
+    std::lock_guard lock(mutex_);
+    db_.prepare("INSERT INTO registration_log(address, at_ms) VALUES(?,?)").bindAll(address, atMs).run();
+    // Entries older than a day are no longer needed by any limit.
+    db_.prepare("DELETE FROM registration_log WHERE at_ms < ?").bindAll(atMs - 24 * 3600 * 1000LL).run();
+}
+
+std::size_t CredentialStore::registrationsSince(std::int64_t sinceMs) {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("SELECT COUNT(*) FROM registration_log WHERE at_ms > ?");
+    st.bind(1, sinceMs);
+    return st.step() ? static_cast<std::size_t>(st.int64(0)) : 0;
+}
+
+std::size_t CredentialStore::registrationsFromSince(const std::string& address, std::int64_t sinceMs) {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("SELECT COUNT(*) FROM registration_log WHERE address = ? AND at_ms > ?");
+    st.bindAll(address, sinceMs);
+    return st.step() ? static_cast<std::size_t>(st.int64(0)) : 0;
+}
+
+}  // namespace vigil::server

@@ -1,0 +1,130 @@
+#pragma once
+// The HQ service: every domain operation of the server, with its role check,
+// validation and audit entry, in one place. The network sessions, the HQ
+// console (in process) and the command line all call this class, so a rule
+// holds for all three.
+
+#include "server/core/AlertHub.hpp"
+#include "server/core/CaptchaService.hpp"
+#include "server/core/Clock.hpp"
+#include "server/core/CredentialStore.hpp"
+#include "server/core/FaceEnroller.hpp"
+#include "server/core/LoginThrottle.hpp"
+#include "server/core/PasswordHasher.hpp"
+#include "server/core/PasswordPolicy.hpp"
+#include "server/core/Permissions.hpp"
+#include "server/core/RegistrationLimiter.hpp"
+#include "server/core/Result.hpp"
+#include "server/core/ServerConfig.hpp"
+#include "server/core/SessionTokens.hpp"
+#include "server/core/WatchlistStore.hpp"
+#include "server/core/WatchlistWatcher.hpp"
+
+#include <atomic>
+#include <memory>
+
+namespace vigil::server {
+
+struct HqDependencies {
+    std::unique_ptr<CaptchaTextSource> captcha_text;  // null: RandomCaptchaText
+    std::unique_ptr<FaceEnroller> enroller;           // null: ModelNotInstalledEnroller
+    Clock clock;                                      // empty: system clock
+};
+
+struct LoginGrant {
+    protocol::LoginResponse response;
+    Actor actor;
+    std::string token_hash;  // identifies the session for logout
+};
+
+class HqService {
+public:
+    // Opens (creating and migrating) the databases under config.data_dir.
+    HqService(const ServerConfig& config, HqDependencies deps = {});
+    ~HqService();
+
+    // Starts noticing watchlist writes by other processes (serve only).
+    void startWatching();
+
+    // --- anonymous -----------------------------------------------------------
+    Result<protocol::CaptchaChallenge> requestCaptcha(protocol::CaptchaPurpose purpose, const std::string& address);
+    Result<protocol::RegisterResponse> registerAccount(const protocol::RegisterRequest& request,
+                                                       const std::string& address);
+    Result<LoginGrant> login(const protocol::LoginRequest& request, const std::string& address);
+    Result<LoginGrant> resumeSession(const std::string& token, const std::string& address);
+    void logout(const std::string& tokenHash, const Actor& actor);
+
+    // --- watchlist -----------------------------------------------------------
+    Result<protocol::PersonAdded> addPerson(const Actor& actor, const protocol::PersonDetails& details,
+                                            const std::vector<protocol::Bytes>& photos);
+    Result<protocol::Ok> updatePerson(const Actor& actor, std::uint64_t id, const protocol::PersonDetails& details);
+    Result<protocol::Ok> removePerson(const Actor& actor, std::uint64_t id);
+    Result<std::vector<PersonSummary>> listPersons(const Actor& actor);
+    Result<protocol::WantedPerson> showPerson(const Actor& actor, std::uint64_t id);
+    Result<std::vector<protocol::WatchlistDelta>> syncWatchlist(const Actor& actor, std::uint64_t haveVersion);
+
+    // --- sightings -----------------------------------------------------------
+    // originConnection: the session that reported (it is not alerted about its own report).
+    Result<protocol::SightingAck> reportSighting(const Actor& actor, const protocol::SightingReport& report,
+                                                 std::uint64_t originConnection = 0);
+    Result<std::vector<protocol::Sighting>> listSightings(const Actor& actor, std::int64_t sinceMs,
+                                                          std::uint32_t limit);
+    // In-process subscribers (the console): alerts and watchlist changes.
+    Result<AlertHub::Subscription> subscribe(const Actor& actor, AlertHub::Callback callback);
+    // For network sessions, which subscribe once per connection themselves.
+    Result<protocol::Ok> mayReceiveAlerts(const Actor& actor);
+
+    // --- accounts and audit ----------------------------------------------------
+    Result<std::vector<protocol::UserInfo>> listUsers(const Actor& actor);
+    Result<protocol::Ok> decideUser(const Actor& actor, const protocol::UserDecision& decision);
+    // An active account created by an admin (command line, console).
+    Result<protocol::Ok> addUser(const Actor& actor, const std::string& username, const std::string& password,
+                                 protocol::Role role);
+    // A session token for `username` issued by an admin without CAPTCHA (for
+    // provisioning stations and load tests); printed once, stored hashed.
+    Result<IssuedToken> issueSessionToken(const Actor& actor, const std::string& username);
+    Result<std::vector<protocol::AuditEntry>> listAudit(const Actor& actor, std::uint64_t afterId,
+                                                        std::uint32_t limit);
+    // Id of the first broken link of the audit chain, if any.
+    Result<std::optional<std::uint64_t>> verifyAudit(const Actor& actor);
+
+    // Used by the first-run set-up only: true when no account exists yet.
+    bool hasNoUsers();
+    // The first admin, created by `init` (no actor exists yet).
+    Result<protocol::Ok> bootstrapAdmin(const std::string& username, const std::string& password);
+
+    std::uint64_t watchlistVersion();
+    std::string modelFingerprint() const;
+    const ServerConfig& config() const { return config_; }
+    AlertHub& hub() { return hub_; }
+    WatchlistStore& watchlist() { return watchlist_; }
+    CredentialStore& credentials() { return credentials_; }
+
+private:
+    std::optional<protocol::Error> deny(const Actor& actor, Capability capability, const std::string& target);
+    void audit(const Actor& actor, const std::string& action, const std::string& target,
+               const std::string& detail = {});
+    void auditAnonymous(const std::string& address, const std::string& action, const std::string& target,
+                        const std::string& detail = {});
+    // Publishes WatchlistChanged once per new version, whoever noticed it first.
+    void announceVersion(std::uint64_t version);
+    Result<LoginGrant> grant(const UserRecord& user, const std::string& address, const IssuedToken& token);
+
+    ServerConfig config_;
+    Clock clock_;
+    CredentialStore credentials_;
+    WatchlistStore watchlist_;
+    PasswordHasher hasher_;
+    PasswordPolicy policy_;
+    CaptchaService captcha_;
+    LoginThrottle throttle_;
+    RegistrationLimiter registrations_;
+    SessionTokens tokens_;
+    AlertHub hub_;
+    std::unique_ptr<FaceEnroller> enroller_;
+    std::mutex announceMutex_;
+    std::uint64_t announced_ = 0;
+    std::unique_ptr<WatchlistWatcher> watcher_;
+};
+
+}  // namespace vigil::server

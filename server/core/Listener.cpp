@@ -1,0 +1,144 @@
+// HqServer: the acceptor, the connection caps and the threads. Sessions do
+// the rest (Session.cpp).
+#include "server/core/HqServer.hpp"
+
+#include "server/core/Session.hpp"
+
+#include "protocol/TlsContext.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace vigil::server {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+struct HqServer::Impl {
+    HqService& service;
+    ServerConfig config;
+    RequestHandlers handlers;
+    asio::io_context io;
+    asio::ssl::context tls;
+    tcp::acceptor acceptor;
+    asio::thread_pool workers;
+    SessionEnvironment env;
+    std::vector<std::thread> threads;
+
+    std::mutex mutex;  // guards the fields below
+    std::map<std::string, std::size_t> perAddress;
+    std::size_t total = 0;
+    std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
+    std::uint64_t nextId = 1;
+    std::atomic<bool> stopped{false};
+
+    Impl(HqService& s, const ServerConfig& c)
+        : service(s),
+          config(c),
+          handlers(s),
+          tls(protocol::makeServerTlsContext({c.certificatePath(), c.privateKeyPath(), std::nullopt})),
+          acceptor(io),
+          workers(c.worker_threads),
+          env{s, handlers, config, workers, [this](const std::string& address) { release(address); }} {
+        const tcp::endpoint endpoint(asio::ip::make_address(c.listen_address), c.port);
+        acceptor.open(endpoint.protocol());
+        acceptor.set_option(tcp::acceptor::reuse_address(true));
+        error_code ec;
+        acceptor.bind(endpoint, ec);
+        if (ec)
+            throw std::runtime_error("cannot listen on " + c.listen_address + ":" + std::to_string(c.port) + ": " +
+                                     ec.message() + " (is another vigil-server running? choose another --port)");
+        acceptor.listen(asio::socket_base::max_listen_connections);
+        accept();
+        for (unsigned i = 0; i < c.io_threads; ++i) threads.emplace_back([this] { io.run(); });
+    }
+
+    void release(const std::string& address) {
+        std::lock_guard lock(mutex);
+        if (auto it = perAddress.find(address); it != perAddress.end() && --it->second == 0) perAddress.erase(it);
+        --total;
+    }
+
+    void accept() {
+        acceptor.async_accept(asio::make_strand(io), [this](error_code ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted || stopped) return;
+            if (!ec) admit(std::move(socket));
+            accept();
+        });
+    }
+
+    void admit(tcp::socket socket) {
+        error_code ec;
+        const auto remote = socket.remote_endpoint(ec);
+        if (ec) return;
+        const std::string address = remote.address().to_string();
+        std::shared_ptr<Session> session;
+        {
+            std::lock_guard lock(mutex);
+            auto& fromHere = perAddress[address];
+            if (total >= config.max_connections || fromHere >= config.max_connections_per_address) {
+                // Refused before TLS: a flood costs us an accept and a close.
+                if (fromHere == 0) perAddress.erase(address);
+                socket.close(ec);
+                return;
+            }
+            ++fromHere;
+            ++total;
+            const auto id = nextId++;
+            socket.set_option(tcp::no_delay(true), ec);
+            session = std::make_shared<Session>(std::move(socket), tls, env, id, address);
+            sessions[id] = session;
+            if (sessions.size() > 2 * total + 64)  // forget sessions that ended
+                std::erase_if(sessions, [](const auto& entry) { return entry.second.expired(); });
+        }
+        session->start();
+    }
+
+    void stop() {
+        if (stopped.exchange(true)) return;
+        asio::post(io, [this] {
+            error_code ignored;
+            acceptor.close(ignored);
+        });
+        std::vector<std::shared_ptr<Session>> live;
+        {
+            std::lock_guard lock(mutex);
+            for (auto& [id, weak] : sessions)
+                if (auto s = weak.lock()) live.push_back(std::move(s));
+        }
+        for (auto& s : live) s->shutdown();
+        live.clear();
+        workers.join();  // requests in flight finish (their replies are dropped)
+        io.stop();
+        for (auto& t : threads) t.join();
+        threads.clear();
+    }
+};
+
+HqServer::HqServer(HqService& service, const ServerConfig& config) : impl_(std::make_unique<Impl>(service, config)) {}
+
+HqServer::~HqServer() { stop(); }
+
+std::uint16_t HqServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+std::size_t HqServer::connectionCount() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->total;
+}
+
+void HqServer::stop() {
+    if (impl_) impl_->stop();
+}
+
+}  // namespace vigil::server

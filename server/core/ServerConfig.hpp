@@ -1,0 +1,73 @@
+#pragma once
+// Every setting of vigil-server in one table (Boost.ProgramOptions), read
+// from the command line and from a config file alike (`--config FILE`, same
+// names without the dashes). Defaults and help text live in that table only.
+
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace vigil::server {
+
+struct ServerConfig {
+    // where
+    std::filesystem::path data_dir = "var/hq";
+    std::string listen_address = "0.0.0.0";
+    std::uint16_t port = 7443;
+    std::filesystem::path certificate;  // empty: <data-dir>/certs/server.pem
+    std::filesystem::path private_key;  // empty: <data-dir>/certs/server-key.pem
+    std::string server_name = "Vigil HQ";
+
+    // threads
+    unsigned io_threads = 2;
+    unsigned worker_threads = 2;  // password hashing and database work
+
+    // connections
+    std::size_t max_connections = 4096;
+    std::size_t max_connections_per_address = 64;
+    std::uint32_t handshake_timeout_ms = 10'000;
+    std::uint32_t login_timeout_ms = 120'000;
+    std::uint32_t idle_timeout_ms = 60'000;  // a Ping is sent after this; no answer within as long closes
+    std::uint32_t write_timeout_ms = 30'000;
+    std::size_t max_queued_frames = 512;
+    std::size_t max_queued_bytes = 64 * 1024 * 1024;
+    std::uint32_t messages_per_second = 50;
+
+    // accounts
+    unsigned scrypt_log2n = 17;
+    int login_free_failures = 3;
+    int lockout_after_failures = 10;
+    std::uint32_t lockout_seconds = 900;
+    std::size_t registrations_per_address_per_hour = 3;
+    std::size_t registrations_per_hour = 30;
+    std::uint32_t captcha_ttl_seconds = 120;
+    std::uint32_t session_idle_hours = 12;
+    std::uint32_t session_absolute_hours = 24 * 7;
+
+    // watchlist
+    std::uint32_t watch_interval_ms = 500;
+    std::filesystem::path models_dir;  // empty: $HOME/.cache/vigil/models
+
+    std::filesystem::path certificatePath() const;
+    std::filesystem::path privateKeyPath() const;
+    std::filesystem::path credentialsDb() const { return data_dir / "credentials.db"; }
+    std::filesystem::path watchlistDb() const { return data_dir / "watchlist.db"; }
+    std::filesystem::path dataKeyFile() const { return data_dir / "data.key"; }
+};
+
+// The options table, bound to `config`'s fields.
+boost::program_options::options_description serverOptions(ServerConfig& config);
+
+// Parses `args` (without the program and command names) with serverOptions
+// plus `extra`; reads `--config FILE` if given (command line wins). Throws
+// std::runtime_error with a sentence on unknown options or bad values.
+// Unrecognised positional arguments are returned.
+std::vector<std::string> parseServerConfig(const std::vector<std::string>& args, ServerConfig& config,
+                                           const boost::program_options::options_description& extra,
+                                           boost::program_options::variables_map& vm);
+
+}  // namespace vigil::server

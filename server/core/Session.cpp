@@ -1,0 +1,258 @@
+#include "server/core/Session.hpp"
+
+#include "protocol/FrameCodec.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+
+#include <iostream>
+
+namespace vigil::server {
+
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+using boost::system::error_code;
+using namespace std::chrono;
+using protocol::ErrorCode;
+
+namespace {
+
+protocol::ErrorCode codeFor(protocol::DecodeError e) {
+    return e == protocol::DecodeError::FrameTooLarge ? ErrorCode::FrameTooLarge : ErrorCode::ProtocolViolation;
+}
+
+}  // namespace
+
+Session::Session(StrandSocket socket, ssl::context& tls, SessionEnvironment& env, std::uint64_t id,
+                 std::string address)
+    : stream_(std::move(socket), tls),
+      env_(env),
+      deadline_(stream_.get_executor()),
+      writeDeadline_(stream_.get_executor()),
+      tokens_(env.config.messages_per_second * 2.0),
+      lastRefill_(steady_clock::now()) {
+    state_.connection_id = id;
+    state_.address = std::move(address);
+}
+
+Session::~Session() { env_.onClosed(state_.address); }
+
+void Session::start() {
+    loginDeadline_ = steady_clock::now() + milliseconds(env_.config.login_timeout_ms);
+    armDeadline(milliseconds(env_.config.handshake_timeout_ms));
+    stream_.async_handshake(ssl::stream_base::server, [self = shared_from_this()](error_code ec) {
+        if (ec) return self->closeNow();  // a failed handshake has nobody to tell
+        self->phase_ = Phase::PreLogin;
+        // The Hello must follow promptly; after it the login deadline rules.
+        self->armDeadline(milliseconds(self->env_.config.handshake_timeout_ms));
+        self->readHeader();
+    });
+}
+
+void Session::shutdown() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->closeNow(); });
+}
+
+void Session::armDeadline(milliseconds after) {
+    deadline_.expires_after(after);
+    deadline_.async_wait([self = shared_from_this()](error_code ec) {
+        if (!ec) self->onDeadline();
+    });
+}
+
+void Session::onDeadline() {
+    if (closed_) return;
+    if (closing_) return closeNow();  // the peer did not take its last frames in time
+    switch (phase_) {
+    case Phase::Handshake: return closeNow();
+    case Phase::PreLogin:
+        if (!state_.hello_done) return closeNow();
+        return failAndClose(ErrorCode::NotAuthenticated, "no login in time; connection closed");
+    case Phase::Active:
+        if (pingOutstanding_) return closeNow();  // silent through a whole ping interval: gone
+        pingOutstanding_ = true;
+        send(protocol::Ping{++pingNonce_});
+        armDeadline(milliseconds(env_.config.idle_timeout_ms));
+        return;
+    }
+}
+
+bool Session::takeRateToken() {
+    const auto now = steady_clock::now();
+    const double rate = env_.config.messages_per_second;
+    tokens_ = std::min(rate * 2.0, tokens_ + duration<double>(now - lastRefill_).count() * rate);
+    lastRefill_ = now;
+    if (tokens_ < 1.0) return false;
+    tokens_ -= 1.0;
+    return true;
+}
+
+void Session::readHeader() {
+    if (closing_ || closed_) return;
+    asio::async_read(stream_, asio::buffer(header_), [self = shared_from_this()](error_code ec, std::size_t) {
+        if (ec) return self->closeNow();
+        const auto header = protocol::readFrameHeader(self->header_, self->limits_);
+        if (!header.ok())
+            return self->failAndClose(codeFor(header.failure->error), std::string(describe(header.failure->error)) +
+                                                                          ": " + header.failure->detail);
+        self->readPayload(header.payload_bytes);
+    });
+}
+
+void Session::readPayload(std::uint32_t bytes) {
+    payload_.resize(bytes);  // bounded by limits_ checked in readHeader
+    asio::async_read(stream_, asio::buffer(payload_), [self = shared_from_this()](error_code ec, std::size_t) {
+        if (ec) return self->closeNow();
+        self->onFrame();
+    });
+}
+
+void Session::onFrame() {
+    auto decoded = protocol::decodePayload(payload_, limits_);
+    payload_.clear();
+    payload_.shrink_to_fit();
+    if (!decoded.ok())
+        return failAndClose(codeFor(decoded.failure->error),
+                            std::string(describe(decoded.failure->error)) + ": " + decoded.failure->detail);
+    if (phase_ == Phase::Active) {
+        pingOutstanding_ = false;
+        armDeadline(milliseconds(env_.config.idle_timeout_ms));
+    }
+    if (!takeRateToken()) {
+        // Throttled, not processed. A peer that keeps going is cut off.
+        if (++rateViolations_ > env_.config.messages_per_second * 4)
+            return failAndClose(ErrorCode::RateLimited, "far over the message rate limit; connection closed");
+        send(protocol::Error{ErrorCode::RateLimited, "too many messages; slow down"}, decoded.envelope->request_id);
+        return readHeader();
+    }
+    rateViolations_ = 0;
+    dispatch(std::move(*decoded.envelope));
+}
+
+void Session::dispatch(protocol::Envelope&& envelope) {
+    // Requests run on the worker pool (password hashing, database writes) one
+    // at a time per connection; reading resumes after the reply is queued,
+    // which also applies back-pressure to a peer that floods us.
+    asio::post(env_.workers, [self = shared_from_this(), state = state_, env = std::move(envelope)]() mutable {
+        auto output = self->env_.handlers.handle(state, std::move(env));
+        std::vector<Frame> frames;
+        for (const auto& reply : output.replies) {
+            try {
+                frames.push_back(std::make_shared<const std::vector<std::uint8_t>>(
+                    protocol::encodeFrame(reply, protocol::kServerToClientLimits)));
+            } catch (const std::length_error&) {
+                frames.push_back(std::make_shared<const std::vector<std::uint8_t>>(protocol::encodeFrame(
+                    protocol::Envelope{reply.request_id,
+                                       protocol::Error{ErrorCode::Internal, "the answer is too large for one frame"}})));
+            }
+        }
+        asio::post(self->stream_.get_executor(),
+                   [self, state = std::move(state), output = std::move(output), frames = std::move(frames)]() mutable {
+                       self->afterRequest(std::move(state), std::move(output), std::move(frames));
+                   });
+    });
+}
+
+void Session::afterRequest(ConnectionState state, HandlerOutput output, std::vector<Frame> frames) {
+    if (closed_) return;
+    const bool helloBefore = state_.hello_done;
+    state_ = std::move(state);
+    if (!helloBefore && state_.hello_done && phase_ == Phase::PreLogin)
+        armDeadline(duration_cast<milliseconds>(loginDeadline_ - steady_clock::now()));
+    if (output.authenticated_now) {
+        phase_ = Phase::Active;
+        limits_ = protocol::kSessionLimits;
+        armDeadline(milliseconds(env_.config.idle_timeout_ms));
+        std::weak_ptr<Session> weak = shared_from_this();
+        subscription_ = env_.service.hub().subscribe([weak](const std::shared_ptr<const PushEvent>& event) {
+            if (auto self = weak.lock())
+                asio::post(self->stream_.get_executor(), [self, event] { self->onPush(event); });
+        });
+    }
+    for (auto& frame : frames) enqueue(std::move(frame));
+    if (output.close_after) return closeAfterFlush();
+    readHeader();
+}
+
+void Session::onPush(const std::shared_ptr<const PushEvent>& event) {
+    if (closed_ || closing_ || !state_.actor) return;
+    switch (event->kind) {
+    case PushEvent::Kind::Alert:
+        if (state_.alerts_wanted && event->origin_connection != state_.connection_id) enqueue(event->frame);
+        return;
+    case PushEvent::Kind::WatchlistChanged:
+        if (allows(state_.actor->role, Capability::SyncWatchlist)) enqueue(event->frame);
+        return;
+    case PushEvent::Kind::AccountRevoked:
+        if (event->account == state_.actor->username)
+            failAndClose(ErrorCode::SessionExpired, "your account was disabled or its role changed; log in again");
+        return;
+    }
+}
+
+void Session::send(const protocol::Message& message, std::uint32_t requestId) {
+    enqueue(std::make_shared<const std::vector<std::uint8_t>>(
+        protocol::encodeFrame(protocol::Envelope{requestId, message}, protocol::kServerToClientLimits)));
+}
+
+void Session::enqueue(Frame frame) {
+    if (closed_) return;
+    if (queue_.size() >= env_.config.max_queued_frames ||
+        queuedBytes_ + frame->size() > env_.config.max_queued_bytes) {
+        // A reader this slow would make us hold its backlog forever.
+        std::cerr << "vigil-server: dropping " << state_.address << " (" << queue_.size()
+                  << " frames unread; slow reader)\n";
+        return closeNow();
+    }
+    queuedBytes_ += frame->size();
+    queue_.push_back(std::move(frame));
+    if (!writing_) writeNext();
+}
+
+void Session::writeNext() {
+    if (queue_.empty()) {
+        writing_ = false;
+        if (closing_) closeNow();
+        return;
+    }
+    writing_ = true;
+    writeDeadline_.expires_after(milliseconds(env_.config.write_timeout_ms));
+    writeDeadline_.async_wait([self = shared_from_this()](error_code ec) {
+        if (!ec) self->closeNow();
+    });
+    asio::async_write(stream_, asio::buffer(*queue_.front()), [self = shared_from_this()](error_code ec, std::size_t) {
+        self->writeDeadline_.cancel();
+        if (ec) return self->closeNow();
+        self->queuedBytes_ -= self->queue_.front()->size();
+        self->queue_.pop_front();
+        self->writeNext();
+    });
+}
+
+void Session::failAndClose(ErrorCode code, std::string text) {
+    if (closed_ || closing_) return;
+    send(protocol::Error{code, std::move(text)});
+    closeAfterFlush();
+}
+
+void Session::closeAfterFlush() {
+    closing_ = true;
+    if (!writing_) closeNow();
+    else armDeadline(milliseconds(std::min<std::uint32_t>(env_.config.write_timeout_ms, 5000)));
+}
+
+void Session::closeNow() {
+    if (closed_) return;
+    closed_ = true;
+    subscription_.reset();
+    deadline_.cancel();
+    writeDeadline_.cancel();
+    error_code ignored;
+    stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    stream_.lowest_layer().close(ignored);
+}
+
+}  // namespace vigil::server

@@ -1,0 +1,97 @@
+#pragma once
+// One TLS connection: handshake, framing, deadlines, rate limit, a bounded
+// write queue with one async_write in flight, and the hand-off of each
+// request to the worker pool. Follows the shape of Boost.Asio's ssl server
+// and chat_server examples: shared_from_this in every handler, all work of a
+// session on its strand (the socket's executor).
+
+#include "server/core/AlertHub.hpp"
+#include "server/core/RequestHandlers.hpp"
+#include "server/core/ServerConfig.hpp"
+
+#include "protocol/Limits.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <array>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace vigil::server {
+
+using Frame = std::shared_ptr<const std::vector<std::uint8_t>>;
+using StrandSocket = boost::asio::ip::tcp::socket;
+
+// What all sessions share.
+struct SessionEnvironment {
+    HqService& service;
+    RequestHandlers& handlers;
+    const ServerConfig& config;
+    boost::asio::thread_pool& workers;
+    std::function<void(const std::string& address)> onClosed;  // releases the connection slot
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(StrandSocket socket, boost::asio::ssl::context& tls, SessionEnvironment& env, std::uint64_t id,
+            std::string address);
+    ~Session();
+
+    void start();
+    // From any thread.
+    void shutdown();
+
+private:
+    enum class Phase { Handshake, PreLogin, Active };
+
+    void armDeadline(std::chrono::milliseconds after);
+    void onDeadline();
+    void readHeader();
+    void readPayload(std::uint32_t bytes);
+    void onFrame();
+    void dispatch(protocol::Envelope&& envelope);
+    void afterRequest(ConnectionState state, HandlerOutput output, std::vector<Frame> frames);
+    void onPush(const std::shared_ptr<const PushEvent>& event);
+    void send(const protocol::Message& message, std::uint32_t requestId = 0);
+    void enqueue(Frame frame);
+    void writeNext();
+    void failAndClose(protocol::ErrorCode code, std::string text);
+    void closeAfterFlush();
+    void closeNow();
+    bool takeRateToken();
+
+    boost::asio::ssl::stream<StrandSocket> stream_;
+    SessionEnvironment& env_;
+    boost::asio::steady_timer deadline_;
+    boost::asio::steady_timer writeDeadline_;
+    ConnectionState state_;
+    Phase phase_ = Phase::Handshake;
+    protocol::FrameLimits limits_ = protocol::kPreLoginLimits;
+    std::chrono::steady_clock::time_point loginDeadline_;
+    bool pingOutstanding_ = false;
+    std::uint64_t pingNonce_ = 0;
+
+    std::array<std::uint8_t, protocol::kFrameHeaderBytes> header_{};
+    std::vector<std::uint8_t> payload_;
+
+    std::deque<Frame> queue_;
+    std::size_t queuedBytes_ = 0;
+    bool writing_ = false;
+    bool closing_ = false;  // no more reads; close once the queue is written
+    bool closed_ = false;
+
+    double tokens_;
+    std::chrono::steady_clock::time_point lastRefill_;
+    std::uint32_t rateViolations_ = 0;
+
+    AlertHub::Subscription subscription_;
+};
+
+}  // namespace vigil::server

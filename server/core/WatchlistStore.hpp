@@ -1,0 +1,122 @@
+#pragma once
+// watchlist.db: wanted persons and their photos, the watchlist version with
+// tombstones for removals, sightings, and the hash-chained audit log.
+//
+// Biometric columns (photo images, descriptors, thumbnails, sighting
+// snapshots and probes) hold AES-256-GCM records sealed with the data key and
+// bound to their table, column and row id, so a record copied to another row
+// fails to open. A record that fails to open is reported and never served.
+// Thread-safe: one connection, one mutex. Other processes (the command line)
+// may write the same file; every write bumps the version in its transaction.
+
+#include "server/core/Sqlite.hpp"
+
+#include "protocol/Crypto.hpp"
+#include "protocol/Messages.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigil::server {
+
+struct EnrolledPhoto {
+    protocol::Bytes image;  // as uploaded (JPEG/PNG)
+    protocol::Descriptor descriptor{};
+    float quality = 0;
+    std::string model_fingerprint;
+};
+
+struct PersonSummary {
+    std::uint64_t id = 0;
+    protocol::PersonDetails details;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+    std::string created_by;
+    std::size_t photo_count = 0;
+};
+
+struct NewSighting {
+    protocol::SightingReport report;
+    std::string station;
+    std::int64_t received_at_ms = 0;
+};
+
+struct StoredSighting {
+    std::uint64_t id = 0;
+    bool duplicate = false;
+    protocol::Sighting sighting;
+};
+
+struct AuditRecord {
+    std::int64_t at_ms = 0;
+    std::string actor;
+    std::string address;
+    std::string action;
+    std::string target;
+    std::string detail;
+};
+
+class WatchlistStore {
+public:
+    WatchlistStore(const std::filesystem::path& file, const crypto::Key256& dataKey);
+
+    // Returns {person id, new version}.
+    std::pair<std::uint64_t, std::uint64_t> addPerson(const protocol::PersonDetails& details,
+                                                      const std::vector<EnrolledPhoto>& photos,
+                                                      const protocol::Bytes& thumbnailJpeg,
+                                                      const std::string& createdBy, std::int64_t nowSeconds);
+    // New version, or nothing when the person does not exist.
+    std::optional<std::uint64_t> updatePerson(std::uint64_t id, const protocol::PersonDetails& details,
+                                              std::int64_t nowSeconds);
+    std::optional<std::uint64_t> removePerson(std::uint64_t id, std::int64_t nowSeconds);
+
+    std::optional<PersonSummary> person(std::uint64_t id);
+    std::vector<PersonSummary> persons();
+    std::optional<protocol::WantedPerson> wantedPerson(std::uint64_t id, const std::string& modelFingerprint);
+
+    std::uint64_t version();
+    // The change from `haveVersion` to now in pages of at most `pageSize`
+    // persons. Only faces computed with `modelFingerprint` are included.
+    std::vector<protocol::WatchlistDelta> deltaSince(std::uint64_t haveVersion, const std::string& modelFingerprint,
+                                                     std::size_t pageSize = 64);
+
+    // Stored durably (synchronous=FULL) before this returns: the caller may
+    // acknowledge. A report_id seen before returns the earlier sighting with
+    // duplicate = true and stores nothing.
+    StoredSighting addSighting(const NewSighting& sighting, const std::string& personName,
+                               protocol::DangerLevel danger);
+    std::vector<protocol::Sighting> sightingsSince(std::int64_t sinceMs, std::size_t limit,
+                                                   std::size_t snapshotBudgetBytes = 8 * 1024 * 1024);
+    bool hasSighting(const std::string& reportId);
+
+    std::uint64_t appendAudit(const AuditRecord& record);
+    std::vector<protocol::AuditEntry> auditAfter(std::uint64_t afterId, std::size_t limit);
+    // Id of the first entry whose hash does not follow from its predecessor.
+    std::optional<std::uint64_t> firstBrokenAuditLink();
+
+    // Records that failed authentication since start (tampering or corruption).
+    std::uint64_t integrityFailures() const { return integrityFailures_.load(); }
+    std::string integrityCheck();
+
+    static const std::vector<std::string>& migrations();
+
+private:
+    std::uint64_t bumpVersion();
+    protocol::Bytes seal(std::span<const std::uint8_t> plain, const std::string& what, std::int64_t id);
+    std::optional<protocol::Bytes> open(std::span<const std::uint8_t> record, const std::string& what, std::int64_t id);
+    protocol::PersonDetails readDetails(std::int64_t id, Statement& row);
+    std::vector<protocol::WantedPerson> readWanted(const std::string& where, std::uint64_t after,
+                                                   const std::string& modelFingerprint);
+
+    std::mutex mutex_;
+    Database db_;
+    crypto::Key256 key_;
+    std::atomic<std::uint64_t> integrityFailures_{0};
+};
+
+}  // namespace vigil::server
