@@ -289,7 +289,9 @@ std::optional<bool> StationUi::condition(std::string_view name) {
     if (name == "settings-loaded") return settings_.has_value();
     if (name == "settings-applied") return settings_call_.last && !settings_call_.busy();
     if (name == "map-drawn") return map_drawn_;
-    if (name == "idle") return tasks_.pending() == 0;
+    if (name == "idle")
+        return tasks_.pending() == 0 && !captcha_call_.busy() && !login_call_.busy() && !register_call_.busy() &&
+               !settings_call_.busy();
     return std::nullopt;
 }
 

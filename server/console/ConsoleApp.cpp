@@ -501,7 +501,14 @@ std::optional<bool> ConsoleApp::condition(std::string_view name) {
     }
     if (name == "audit-loaded") return listed(audit_call_) && !audit_call_.last->value->empty();
     if (name == "map-drawn") return map_drawn_;
-    if (name == "idle") return tasks_.pending() == 0;
+    if (name == "idle") {
+        // Finished and collected: an answer still waiting in its future
+        // would make the next press of the same button a no-op.
+        const bool any_busy = captcha_call_.busy() || login_call_.busy() || persons_call_.busy() ||
+                              users_call_.busy() || sightings_call_.busy() || audit_call_.busy() ||
+                              photo_call_.busy() || add_call_.busy() || change_call_.busy();
+        return tasks_.pending() == 0 && !any_busy;
+    }
     return std::nullopt;
 }
 

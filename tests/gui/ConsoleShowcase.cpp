@@ -27,7 +27,7 @@ namespace proto = vigil::protocol;
 using namespace vigil::server;
 
 constexpr const char* kCaptchaText = "K3YW4T";  // what tools/screenshots types in
-constexpr const char* kAdminPassword = "Showcase-admin-2026!";
+constexpr const char* kAdminPassword = "Kestrel-Harbour-2026!";
 
 class KnownCaptchaText : public CaptchaTextSource {
 public:
@@ -68,12 +68,12 @@ int main(int argc, char** argv) {
 
         require(service.bootstrapAdmin("admin", kAdminPassword), "bootstrap admin");
         const Actor admin{"admin", proto::Role::Admin, "showcase"};
-        require(service.addUser(admin, "station-north", "Showcase-station-2026!", proto::Role::Station), "add station");
-        require(service.addUser(admin, "operator", "Showcase-operator-2026!", proto::Role::Operator), "add operator");
+        require(service.addUser(admin, "station-north", "Granite-Meadow-2026!", proto::Role::Station), "add station");
+        require(service.addUser(admin, "operator", "Lantern-Quarry-2026!", proto::Role::Operator), "add operator");
 
         // A field user registering from a station: stays pending until approved.
         const auto challenge = require(service.requestCaptcha(proto::CaptchaPurpose::Register, "10.0.0.9"), "captcha");
-        proto::RegisterRequest registration{"station-south", "Showcase-south-2026!", "South gate", challenge.challenge_id,
+        proto::RegisterRequest registration{"station-south", "Copper-Willow-2026!", "South gate", challenge.challenge_id,
                                             kCaptchaText};
         require(service.registerAccount(registration, "10.0.0.9"), "register");
 

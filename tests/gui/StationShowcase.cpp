@@ -84,9 +84,9 @@ int main(int argc, char** argv) {
         deps.captcha_text = std::make_unique<KnownCaptchaText>();
         deps.enroller = vigil::test::makeShowcaseEnroller();
         HqService service(server_config, std::move(deps));
-        require(service.bootstrapAdmin("admin", "Showcase-admin-2026!"), "bootstrap admin");
+        require(service.bootstrapAdmin("admin", "Kestrel-Harbour-2026!"), "bootstrap admin");
         const Actor admin{"admin", proto::Role::Admin, "showcase"};
-        require(service.addUser(admin, "station-north", "Showcase-station-2026!", proto::Role::Station), "add station");
+        require(service.addUser(admin, "station-north", "Granite-Meadow-2026!", proto::Role::Station), "add station");
         proto::PersonDetails details;
         details.name = "Demo Subject Two";
         details.aliases = {"D2"};
