@@ -103,7 +103,7 @@ void ConsoleApp::drawMap(const gui::Fonts& fonts) {
     ImGui::TextUnformatted("Map of sightings and stations");
     ImGui::PopFont();
     ImGui::SameLine();
-    ImGui::TextDisabled("squares: stations online, circles: sightings. Drag to pan, wheel to zoom.");
+    ImGui::TextDisabled("squares: stations (where they last reported from), circles: sightings. Drag to pan, wheel to zoom.");
     std::vector<gui::MapMarker> markers;
     // Stations: where the server lists them, else where each last reported from.
     std::map<std::string, const proto::Location*> station_places;

@@ -162,13 +162,12 @@ Outcome<PhotoCheck> HqBackend::checkPhoto(const std::string& path) {
     } else if (report.faceCount > 1) {
         for (const auto& face : detector_->detect(check.image)) check.faces.push_back(face.box);
     }
-    char measured[160];
-    if (report.faceCount == 1)
+    if (report.faceCount == 1) {
+        char measured[160];
         std::snprintf(measured, sizeof measured, "face %d px wide, sharpness %.0f, brightness %.0f",
                       report.face.width, report.sharpness, report.brightness);
-    else
-        std::snprintf(measured, sizeof measured, "%d faces found", report.faceCount);
-    check.measurements = measured;
+        check.measurements = measured;
+    }
     return Outcome<PhotoCheck>::success(std::move(check));
 }
 

@@ -115,7 +115,7 @@ void ConsoleApp::drawPhotoCheck(const PhotoCheck& photo, std::uint64_t key_numbe
     ImGui::BeginGroup();
     ImGui::TextWrapped("%s", photo.path.c_str());
     ImGui::PushStyleColor(ImGuiCol_Text, photo.accepted ? gui::colors::kOk : gui::colors::kDanger);
-    ImGui::Text("%s: %s", photo.accepted ? "Accepted" : "Rejected", photo.verdict.c_str());
+    ImGui::TextWrapped("%s: %s", photo.accepted ? "Accepted" : "Rejected", photo.verdict.c_str());
     ImGui::PopStyleColor();
     ImGui::Text("%zu face(s) found", photo.faces.size());
     if (!photo.measurements.empty()) ImGui::TextWrapped("%s", photo.measurements.c_str());

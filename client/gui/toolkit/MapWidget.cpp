@@ -11,7 +11,7 @@
 namespace vigil::gui {
 namespace {
 
-constexpr int kMaxFitZoom = 15;  // closer than a few streets tells nothing more
+constexpr int kMaxFitZoom = 14;  // a neighbourhood: closer tells an operator nothing more
 
 // Degrees between grid lines so that lines are ~100-250 px apart.
 double gridStep(int zoom) {
@@ -147,10 +147,10 @@ MapResult drawMap(const char* id, MapView& view, TileStore& tiles, TextureCache&
                         origin.y + static_cast<float>(p.y - top_left.y)};
         const ImU32 outline = IM_COL32(10, 12, 16, 255);
         if (marker.square) {
-            draw->AddRectFilled({at.x - radius, at.y - radius}, {at.x + radius, at.y + radius},
-                                marker.color);
-            draw->AddRect({at.x - radius, at.y - radius}, {at.x + radius, at.y + radius}, outline,
-                          0, 0, 2);
+            // Larger than a circle, so a sighting drawn at its station leaves the square's edge visible.
+            const float half = radius * 1.5f;
+            draw->AddRectFilled({at.x - half, at.y - half}, {at.x + half, at.y + half}, marker.color);
+            draw->AddRect({at.x - half, at.y - half}, {at.x + half, at.y + half}, outline, 0, 0, 2);
         } else {
             draw->AddCircleFilled(at, radius, marker.color);
             draw->AddCircle(at, radius, outline, 0, 2);
