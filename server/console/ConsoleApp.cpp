@@ -116,7 +116,9 @@ void ConsoleApp::refreshLists(bool force) {
     const auto now = std::chrono::steady_clock::now();
     if (!force && now - last_refresh_ < options_.refresh_interval) return;
     last_refresh_ = now;
-    if (!persons_call_.busy()) persons_call_.future = tasks_.post([this] { return backend_.persons(); });
+    // A viewer sees sightings only; the server would refuse the watchlist anyway.
+    if (session_->role != proto::Role::Viewer && !persons_call_.busy())
+        persons_call_.future = tasks_.post([this] { return backend_.persons(); });
     if (!sightings_call_.busy())
         sightings_call_.future = tasks_.post([this] { return backend_.sightings(200); });
     if (isAdmin() && !users_call_.busy())
