@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 
 namespace vigil::station {
 
@@ -52,6 +53,7 @@ void StationUi::requestCaptcha(proto::CaptchaPurpose purpose) {
     account_.captcha_answer.clear();
     account_.captcha_purpose = purpose;
     account_.captcha.reset();
+    last_captcha_request_ = std::chrono::steady_clock::now();
     captcha_call_.future = tasks_.post([this, purpose] { return backend_.newCaptcha(purpose); });
 }
 
@@ -105,6 +107,7 @@ void StationUi::collectCalls() {
         if (captcha_call_.last->ok()) {
             account_.captcha = *captcha_call_.last->value;
             ++account_.captcha_generation;
+            if (account_.error.starts_with("Could not get a CAPTCHA")) account_.error.clear();
         } else {
             account_.error = "Could not get a CAPTCHA: " + captcha_call_.last->message();
         }
@@ -159,6 +162,13 @@ void StationUi::collectCalls() {
 void StationUi::frame(const gui::Fonts& fonts) {
     collectCalls();
     snapshot_ = backend_.snapshot();
+    // A CAPTCHA comes from HQ: asked for at start, the link may still be
+    // connecting. Ask again once it is up, and retry a failed request.
+    const bool link_up = snapshot_.link == LinkState::Connected || snapshot_.link == LinkState::SignedIn;
+    const auto now = std::chrono::steady_clock::now();
+    if (!snapshot_.signed_in && link_up && !account_.captcha && !captcha_call_.busy() &&
+        now - last_captcha_request_ > std::chrono::seconds(2))
+        requestCaptcha(account_.captcha_purpose);
     if (snapshot_.signed_in && (screen_ == StationScreen::SignIn || screen_ == StationScreen::Register))
         screen_ = StationScreen::Live;
     if (!snapshot_.signed_in && (screen_ == StationScreen::Live || screen_ == StationScreen::Settings))

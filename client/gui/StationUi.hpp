@@ -13,6 +13,7 @@
 #include "client/gui/toolkit/TileStore.hpp"
 #include "client/gui/toolkit/UiScript.hpp"
 
+#include <chrono>
 #include <future>
 #include <optional>
 #include <string>
@@ -92,6 +93,7 @@ private:
     bool settings_failed_ = false;
     gui::MapView map_view_;
     bool map_drawn_ = false;
+    std::chrono::steady_clock::time_point last_captcha_request_{};
 
     Call<protocol::CaptchaChallenge> captcha_call_;
     Call<protocol::LoginResponse> login_call_;

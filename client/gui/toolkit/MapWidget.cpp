@@ -157,8 +157,10 @@ MapResult drawMap(const char* id, MapView& view, TileStore& tiles, TextureCache&
         }
         if (!marker.label.empty()) {
             const ImVec2 text_size = ImGui::CalcTextSize(marker.label.c_str());
-            ImVec2 box{at.x + radius + 4, at.y - text_size.y / 2 - 2};
             const float width = text_size.x + 8, height = text_size.y + 4;
+            ImVec2 box{at.x + radius * 1.5f + 4, at.y - text_size.y / 2 - 2};
+            // Past the right edge: put the label on the marker's left instead.
+            if (box.x + width > end.x) box.x = std::max(origin.x, at.x - radius * 1.5f - 4 - width);
             for (bool moved = true; moved;) {
                 moved = false;
                 for (const ImVec4& other : labels)
