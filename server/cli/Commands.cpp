@@ -12,9 +12,14 @@
 #include <iomanip>
 #include <iostream>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sstream>
 #include <unistd.h>
 
+#if VIGIL_WITH_RECOGNITION
+#include "server/core/RecognitionFaceEnroller.hpp"
+#include "vigil/recognition/ModelPaths.hpp"
+#endif
 #if VIGIL_WITH_CONSOLE
 #include "server/console/Console.hpp"
 #endif
@@ -43,9 +48,20 @@ std::string formatTime(std::int64_t unixSeconds) {
     return out.str();
 }
 
-std::unique_ptr<FaceEnroller> makeEnroller(const ServerConfig&) {
+std::unique_ptr<FaceEnroller> makeEnroller(const ServerConfig& config) {
+#if VIGIL_WITH_RECOGNITION
+    try {
+        return std::make_unique<RecognitionFaceEnroller>(
+            config.models_dir.empty() ? std::filesystem::path() : config.models_dir / recognition::kDescriptorModelFileName);
+    } catch (const std::exception& e) {
+        std::cerr << "vigil-server: enrolment is off: " << e.what() << "\n";
+        return std::make_unique<ModelNotInstalledEnroller>(std::string(e.what()) + "; run tools/fetch-models");
+    }
+#else
+    (void)config;
     return std::make_unique<ModelNotInstalledEnroller>(
         "this build has no recognition engine; rebuild with client/recognition and run tools/fetch-models");
+#endif
 }
 
 namespace {
@@ -103,6 +119,13 @@ int serve(const Args& args) {
     extra.add_options()("headless", po::bool_switch(&headless), "no console window, even when a display is present");
     po::variables_map vm;
     parseServerConfig(args, config, extra, vm);
+
+    // One descriptor per station: lift the soft limit to the hard one.
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
 
     // Signals go to sigwait below, not to whichever thread Asio happens to run.
     sigset_t signals;

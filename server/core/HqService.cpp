@@ -26,6 +26,8 @@ ThrottleLimits throttleLimits(const ServerConfig& c) {
     limits.account.lockout_after = c.lockout_after_failures;
     limits.account.lockout_ms = c.lockout_seconds * 1000LL;
     limits.address.lockout_ms = c.lockout_seconds * 1000LL;
+    limits.address.free_failures = c.address_free_failures;
+    limits.address.lockout_after = c.address_lockout_after_failures;
     return limits;
 }
 

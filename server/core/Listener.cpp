@@ -25,7 +25,25 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
+// Connection counts, shared with every session (which may outlive Impl while
+// the io_context's last handlers are destroyed).
+struct ConnectionRegistry {
+    std::mutex mutex;
+    std::map<std::string, std::size_t> perAddress;
+    std::size_t total = 0;
+    std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
+    std::uint64_t nextId = 1;
+
+    void release(const std::string& address) {
+        std::lock_guard lock(mutex);
+        if (auto it = perAddress.find(address); it != perAddress.end() && --it->second == 0) perAddress.erase(it);
+        --total;
+    }
+};
+
 struct HqServer::Impl {
+    // First: the session environment below captures it.
+    std::shared_ptr<ConnectionRegistry> registry = std::make_shared<ConnectionRegistry>();
     HqService& service;
     ServerConfig config;
     RequestHandlers handlers;
@@ -36,11 +54,6 @@ struct HqServer::Impl {
     SessionEnvironment env;
     std::vector<std::thread> threads;
 
-    std::mutex mutex;  // guards the fields below
-    std::map<std::string, std::size_t> perAddress;
-    std::size_t total = 0;
-    std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
-    std::uint64_t nextId = 1;
     std::atomic<bool> stopped{false};
 
     Impl(HqService& s, const ServerConfig& c)
@@ -50,7 +63,8 @@ struct HqServer::Impl {
           tls(protocol::makeServerTlsContext({c.certificatePath(), c.privateKeyPath(), std::nullopt})),
           acceptor(io),
           workers(c.worker_threads),
-          env{s, handlers, config, workers, [this](const std::string& address) { release(address); }} {
+          env{s, handlers, config, workers,
+              [r = registry](const std::string& address) { r->release(address); }} {
         const tcp::endpoint endpoint(asio::ip::make_address(c.listen_address), c.port);
         acceptor.open(endpoint.protocol());
         acceptor.set_option(tcp::acceptor::reuse_address(true));
@@ -62,12 +76,6 @@ struct HqServer::Impl {
         acceptor.listen(asio::socket_base::max_listen_connections);
         accept();
         for (unsigned i = 0; i < c.io_threads; ++i) threads.emplace_back([this] { io.run(); });
-    }
-
-    void release(const std::string& address) {
-        std::lock_guard lock(mutex);
-        if (auto it = perAddress.find(address); it != perAddress.end() && --it->second == 0) perAddress.erase(it);
-        --total;
     }
 
     void accept() {
@@ -85,22 +93,23 @@ struct HqServer::Impl {
         const std::string address = remote.address().to_string();
         std::shared_ptr<Session> session;
         {
-            std::lock_guard lock(mutex);
-            auto& fromHere = perAddress[address];
-            if (total >= config.max_connections || fromHere >= config.max_connections_per_address) {
+            auto& r = *registry;
+            std::lock_guard lock(r.mutex);
+            auto& fromHere = r.perAddress[address];
+            if (r.total >= config.max_connections || fromHere >= config.max_connections_per_address) {
                 // Refused before TLS: a flood costs us an accept and a close.
-                if (fromHere == 0) perAddress.erase(address);
+                if (fromHere == 0) r.perAddress.erase(address);
                 socket.close(ec);
                 return;
             }
             ++fromHere;
-            ++total;
-            const auto id = nextId++;
+            ++r.total;
+            const auto id = r.nextId++;
             socket.set_option(tcp::no_delay(true), ec);
             session = std::make_shared<Session>(std::move(socket), tls, env, id, address);
-            sessions[id] = session;
-            if (sessions.size() > 2 * total + 64)  // forget sessions that ended
-                std::erase_if(sessions, [](const auto& entry) { return entry.second.expired(); });
+            r.sessions[id] = session;
+            if (r.sessions.size() > 2 * r.total + 64)  // forget sessions that ended
+                std::erase_if(r.sessions, [](const auto& entry) { return entry.second.expired(); });
         }
         session->start();
     }
@@ -113,8 +122,8 @@ struct HqServer::Impl {
         });
         std::vector<std::shared_ptr<Session>> live;
         {
-            std::lock_guard lock(mutex);
-            for (auto& [id, weak] : sessions)
+            std::lock_guard lock(registry->mutex);
+            for (auto& [id, weak] : registry->sessions)
                 if (auto s = weak.lock()) live.push_back(std::move(s));
         }
         for (auto& s : live) s->shutdown();
@@ -133,8 +142,8 @@ HqServer::~HqServer() { stop(); }
 std::uint16_t HqServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 std::size_t HqServer::connectionCount() const {
-    std::lock_guard lock(impl_->mutex);
-    return impl_->total;
+    std::lock_guard lock(impl_->registry->mutex);
+    return impl_->registry->total;
 }
 
 void HqServer::stop() {

@@ -41,6 +41,8 @@ po::options_description serverOptions(ServerConfig& c) {
         ("scrypt-log2n", po::value(&c.scrypt_log2n)->default_value(c.scrypt_log2n), "scrypt cost for new password hashes (OWASP: 17)")
         ("login-free-failures", po::value(&c.login_free_failures)->default_value(c.login_free_failures), "failed logins before delays start")
         ("lockout-after-failures", po::value(&c.lockout_after_failures)->default_value(c.lockout_after_failures), "failed logins that lock an account name")
+        ("address-free-failures", po::value(&c.address_free_failures)->default_value(c.address_free_failures), "failed logins from one address before delays start")
+        ("address-lockout-after-failures", po::value(&c.address_lockout_after_failures)->default_value(c.address_lockout_after_failures), "failed logins that block an address")
         ("lockout-seconds", po::value(&c.lockout_seconds)->default_value(c.lockout_seconds), "length of a lock-out")
         ("registrations-per-address-per-hour", po::value(&c.registrations_per_address_per_hour)->default_value(c.registrations_per_address_per_hour), "new accounts from one address per hour")
         ("registrations-per-hour", po::value(&c.registrations_per_hour)->default_value(c.registrations_per_hour), "new accounts per hour in total")

@@ -41,6 +41,8 @@ struct ServerConfig {
     unsigned scrypt_log2n = 17;
     int login_free_failures = 3;
     int lockout_after_failures = 10;
+    int address_free_failures = 20;      // per source address (NAT: many stations share one)
+    int address_lockout_after_failures = 200;
     std::uint32_t lockout_seconds = 900;
     std::size_t registrations_per_address_per_hour = 3;
     std::size_t registrations_per_hour = 30;

@@ -30,6 +30,7 @@ Session::Session(StrandSocket socket, ssl::context& tls, SessionEnvironment& env
                  std::string address)
     : stream_(std::move(socket), tls),
       env_(env),
+      onClosed_(env.onClosed),
       deadline_(stream_.get_executor()),
       writeDeadline_(stream_.get_executor()),
       tokens_(env.config.messages_per_second * 2.0),
@@ -38,7 +39,7 @@ Session::Session(StrandSocket socket, ssl::context& tls, SessionEnvironment& env
     state_.address = std::move(address);
 }
 
-Session::~Session() { env_.onClosed(state_.address); }
+Session::~Session() { onClosed_(state_.address); }
 
 void Session::start() {
     loginDeadline_ = steady_clock::now() + milliseconds(env_.config.login_timeout_ms);

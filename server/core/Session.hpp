@@ -35,7 +35,9 @@ struct SessionEnvironment {
     RequestHandlers& handlers;
     const ServerConfig& config;
     boost::asio::thread_pool& workers;
-    std::function<void(const std::string& address)> onClosed;  // releases the connection slot
+    // Releases the connection slot. Copied into each session: a session may be
+    // destroyed after the listener (with the io_context's pending handlers).
+    std::function<void(const std::string& address)> onClosed;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -69,6 +71,7 @@ private:
 
     boost::asio::ssl::stream<StrandSocket> stream_;
     SessionEnvironment& env_;
+    std::function<void(const std::string&)> onClosed_;
     boost::asio::steady_timer deadline_;
     boost::asio::steady_timer writeDeadline_;
     ConnectionState state_;

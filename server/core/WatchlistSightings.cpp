@@ -67,7 +67,7 @@ std::vector<protocol::Sighting> WatchlistStore::sightingsSince(std::int64_t sinc
                                                                std::size_t snapshotBudget) {
     std::lock_guard lock(mutex_);
     auto st = db_.prepare(std::string("SELECT ") + kSightingColumns +
-                          " FROM sightings WHERE received_at_ms > ? ORDER BY received_at_ms, id LIMIT ?");
+                          " FROM sightings WHERE received_at_ms >= ? ORDER BY received_at_ms, id LIMIT ?");
     st.bindAll(sinceMs, static_cast<std::int64_t>(limit));
     std::vector<protocol::Sighting> out;
     std::size_t snapshotBytes = 0;
