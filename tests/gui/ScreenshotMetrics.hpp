@@ -1,0 +1,31 @@
+#pragma once
+// What "a screenshot shows something" and "two screens differ" mean for the
+// screenshot test, in numbers.
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace vigil::test {
+
+// Standard deviation of the grey levels: 0 for a uniform (blank) image; a
+// screen with text and panels measures well over 10.
+inline double greyStdDev(const cv::Mat& bgr) {
+    cv::Mat grey;
+    cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(grey, mean, stddev);
+    return stddev[0];
+}
+
+// Share of pixels (0..1) whose colour differs by more than a little between
+// two images of the same size; images of different sizes differ entirely.
+inline double changedFraction(const cv::Mat& a, const cv::Mat& b) {
+    if (a.size() != b.size()) return 1.0;
+    cv::Mat difference, grey, changed;
+    cv::absdiff(a, b, difference);
+    cv::cvtColor(difference, grey, cv::COLOR_BGR2GRAY);
+    cv::threshold(grey, changed, 24, 255, cv::THRESH_BINARY);
+    return static_cast<double>(cv::countNonZero(changed)) / static_cast<double>(a.total());
+}
+
+}  // namespace vigil::test
