@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
     std::int64_t index = 0;
     client::PipelineOptions options;
     options.syntheticFps = kFps;
-    options.policy.cooldownMs = 4000;  // each return of the wanted person is a fresh alert
+    options.policy.cooldownMs = 6000;  // longer than a visit (5 s), shorter than the 10 s cycle: one alert per entry
     options.frameSource = [&](cv::Mat& frame) {
         if (index >= total) return false;
         const double t = std::fmod(static_cast<double>(index) / kFps, 10.0);
