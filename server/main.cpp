@@ -16,6 +16,9 @@ constexpr const char* kUsage =
     "  vigil-server sightings list [--since TIME]\n"
     "  vigil-server audit list|verify\n"
     "  vigil-server session issue USER\n"
+    "  vigil-server key rotate|status [--new-kek-passphrase-file FILE]\n"
+    "  vigil-server station enroll|revoke NAME | station list\n"
+    "  vigil-server totp enroll|remove NAME [--qr-png FILE]\n"
     "  vigil-server help serve      (all server options)\n"
     "\n"
     "Every command takes --data-dir DIR (default var/hq). Exit codes: 0 done, 1 refused by a rule,\n"
@@ -36,7 +39,7 @@ int main(int argc, char** argv) {
     }
     const std::map<std::string, int (*)(const cli::Args&)> commands{
         {"init", cli::init},     {"serve", cli::serve},         {"user", cli::user},       {"person", cli::person},
-        {"sightings", cli::sightings}, {"audit", cli::audit}, {"session", cli::session},
+        {"sightings", cli::sightings}, {"audit", cli::audit}, {"session", cli::session}, {"key", cli::key}, {"station", cli::station}, {"totp", cli::totp},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {

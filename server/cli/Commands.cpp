@@ -76,15 +76,17 @@ std::filesystem::path genCertsTool() {
 int init(const Args& args) {
     ServerConfig config;
     std::string adminName = "admin";
+    bool adminTotp = false;
     std::vector<std::string> certNames;
     po::options_description extra("init");
     extra.add_options()("admin", po::value(&adminName)->default_value(adminName), "name of the first admin account")(
-        "cert-name", po::value(&certNames)->composing(), "host name or IP the certificate is for (repeatable)");
+        "cert-name", po::value(&certNames)->composing(), "host name or IP the certificate is for (repeatable)")(
+        "admin-totp", po::bool_switch(&adminTotp), "enrol the first admin's second factor (TOTP) right away");
     po::variables_map vm;
     parseServerConfig(args, config, extra, vm);
 
     HqService service(config);
-    std::cout << "vigil-server: databases ready in " << config.data_dir << " (credentials.db, watchlist.db, data.key)\n";
+    std::cout << "vigil-server: databases ready in " << config.data_dir << " (credentials.db, watchlist.db, data.vault)\n";
 
     const auto cert = config.certificatePath();
     if (!std::filesystem::exists(cert)) {
@@ -109,6 +111,11 @@ int init(const Args& args) {
     std::cout << "vigil-server: first admin account '" << adminName << "' created.\n"
               << "  password: " << password << "\n"
               << "  (shown once; it is stored only as a scrypt hash)\n";
+    if (adminTotp) {
+        auto enrolment = service.enrolSecondFactor(localAdmin(), adminName);
+        if (!enrolment) return refused(enrolment.error());
+        return printSecondFactorEnrolment(*enrolment, adminName, {});
+    }
     return kOk;
 }
 

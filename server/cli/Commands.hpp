@@ -26,6 +26,11 @@ int person(const Args& args);
 int sightings(const Args& args);
 int audit(const Args& args);
 int session(const Args& args);
+int key(const Args& args);      // KeyCommands.cpp (issue 7)
+int station(const Args& args);  // StationCommands.cpp (issue 7)
+int totp(const Args& args);     // SecondFactorCommands.cpp (issue 7)
+int printSecondFactorEnrolment(const security::SecondFactorEnrolment& enrolment, const std::string& username,
+                               const std::filesystem::path& qrPng);
 
 // Shared helpers.
 Actor localAdmin();

@@ -50,6 +50,13 @@ const std::vector<std::string>& CredentialStore::migrations() {
         CREATE INDEX registration_by_time ON registration_log(at_ms);
         CREATE INDEX registration_by_address ON registration_log(address, at_ms);
         )sql",
+        // 2 (issue 7): second factor of HQ staff. The TOTP secret is sealed with
+        // the data key at {"users.totp", username}; recovery codes are hashed.
+        R"sql(
+        ALTER TABLE users ADD COLUMN totp_secret BLOB;
+        ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
+        ALTER TABLE users ADD COLUMN recovery_codes TEXT;
+        )sql",
     };
     return list;
 }
@@ -104,6 +111,43 @@ bool CredentialStore::setPasswordHash(const std::string& username, const std::st
 void CredentialStore::setLastLogin(const std::string& username, std::int64_t at) {
     std::lock_guard lock(mutex_);
     db_.prepare("UPDATE users SET last_login_at = ? WHERE username = ?").bindAll(at, username).run();
+}
+
+std::optional<security::StoredSecondFactor> CredentialStore::secondFactor(const std::string& username) {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("SELECT totp_secret, totp_last_step, recovery_codes FROM users WHERE username = ?");
+    st.bind(1, username);
+    if (!st.step() || st.isNull(0)) return std::nullopt;
+    security::StoredSecondFactor f;
+    f.sealedTotpSecret = st.blob(0);
+    if (!st.isNull(1)) f.lastTotpStep = static_cast<std::uint64_t>(st.int64(1));
+    f.recoveryCodes = st.isNull(2) ? std::string() : st.text(2);
+    return f;
+}
+
+void CredentialStore::setSecondFactor(const std::string& username, const std::optional<security::StoredSecondFactor>& f) {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("UPDATE users SET totp_secret = ?, totp_last_step = NULL, recovery_codes = ? WHERE username = ?");
+    if (f) st.bindAll(f->sealedTotpSecret, f->recoveryCodes, username);
+    else st.bindNull(1).bindNull(2).bind(3, username);
+    st.run();
+}
+
+bool CredentialStore::advanceSecondFactor(const std::string& username, const security::StoredSecondFactor& previous,
+                                          const security::StoredSecondFactor& updated) {
+    std::lock_guard lock(mutex_);
+    // Compare-and-set: two logins racing with the same code cannot both win.
+    auto st = db_.prepare(
+        "UPDATE users SET totp_last_step = ?, recovery_codes = ? "
+        "WHERE username = ? AND totp_last_step IS ? AND recovery_codes IS ?");
+    if (updated.lastTotpStep) st.bind(1, *updated.lastTotpStep);
+    else st.bindNull(1);
+    st.bind(2, updated.recoveryCodes).bind(3, username);
+    if (previous.lastTotpStep) st.bind(4, *previous.lastTotpStep);
+    else st.bindNull(4);
+    st.bind(5, previous.recoveryCodes);
+    st.run();
+    return db_.changes() == 1;
 }
 
 std::size_t CredentialStore::countUsers() {

@@ -4,6 +4,7 @@
 // Thread-safe: one connection, one mutex.
 
 #include "server/core/Sqlite.hpp"
+#include "server/security/SecondFactor.hpp"
 
 #include "protocol/WireTypes.hpp"
 
@@ -47,6 +48,13 @@ public:
     bool setPasswordHash(const std::string& username, const std::string& hash);
     void setLastLogin(const std::string& username, std::int64_t at);
     std::size_t countUsers();
+
+    // Second factor of HQ staff (issue 7); nothing when not enrolled.
+    std::optional<security::StoredSecondFactor> secondFactor(const std::string& username);
+    void setSecondFactor(const std::string& username, const std::optional<security::StoredSecondFactor>& factor);
+    // Stores `updated` only if the stored state is still `previous` (replay-safe under concurrency).
+    bool advanceSecondFactor(const std::string& username, const security::StoredSecondFactor& previous,
+                             const security::StoredSecondFactor& updated);
 
     void insertSession(const SessionRecord& session);
     std::optional<SessionRecord> findSession(const std::string& tokenHash);

@@ -1,44 +1,34 @@
 #include "server/core/DataKey.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "server/security/AtomicFile.hpp"
 
-#include <algorithm>
-#include <fstream>
+#include <openssl/crypto.h>
+
 #include <stdexcept>
 
 namespace vigil::server {
 
-crypto::Key256 loadOrCreateDataKey(const std::filesystem::path& file) {
-    namespace fs = std::filesystem;
-    if (!fs::exists(file)) {
-        const auto key = crypto::randomKey();
-        const std::string hex = crypto::toHex(key) + "\n";
-        // O_EXCL: two processes starting at once never both write a key.
-        const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            const bool written = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) &&
-                                 ::fsync(fd) == 0;
-            ::close(fd);
-            if (!written) throw std::runtime_error("cannot write the data key " + file.string());
-            return key;
-        }
-        if (errno != EEXIST) throw std::runtime_error("cannot create the data key " + file.string());
-    }
-    const auto perms = fs::status(file).permissions();
-    if ((perms & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none)
-        throw std::runtime_error("the data key " + file.string() +
-                                 " is readable by other users; run: chmod 600 " + file.string());
-    std::ifstream in(file);
-    std::string hex;
-    in >> hex;
-    const auto bytes = crypto::fromHex(hex);
-    if (!bytes || bytes->size() != 32)
-        throw std::runtime_error("the data key " + file.string() + " is malformed (expected 64 hex digits)");
-    crypto::Key256 key{};
-    std::copy(bytes->begin(), bytes->end(), key.begin());
-    return key;
+security::DataKeyFiles dataKeyFiles(const ServerConfig& config) {
+    return security::DataKeyFiles::inDataDir(
+        config.data_dir, config.kek_file.empty() ? std::nullopt : std::optional(config.kek_file));
+}
+
+std::optional<std::string> kekPassphrase(const ServerConfig& config) {
+    if (config.kek_passphrase_file.empty()) return std::nullopt;
+    std::string text = security::readWholeFile(config.kek_passphrase_file);
+    const auto end = text.find_first_of("\r\n");
+    std::string passphrase = text.substr(0, end);
+    OPENSSL_cleanse(text.data(), text.size());
+    if (passphrase.empty())
+        throw std::runtime_error("the passphrase file " + config.kek_passphrase_file.string() + " is empty");
+    return passphrase;
+}
+
+crypto::Key256 loadOrCreateDataKey(const ServerConfig& config) {
+    const auto files = dataKeyFiles(config);
+    const security::KeyVault vault =
+        security::openOrCreateDataKey(files, security::keyEncryptionKeyFor(files, kekPassphrase(config)));
+    return vault.dataKey();
 }
 
 }  // namespace vigil::server

@@ -72,7 +72,9 @@ HqService::HqService(const ServerConfig& config, HqDependencies deps)
     : config_(config),
       clock_(deps.clock ? std::move(deps.clock) : systemClock()),
       credentials_(ensureDataDir(config)),
-      watchlist_(config.watchlistDb(), loadOrCreateDataKey(config.dataKeyFile())),
+      dataKey_(loadOrCreateDataKey(config)),
+      watchlist_(config.watchlistDb(), dataKey_),
+      staffSecrets_(dataKey_),
       hasher_(ScryptParams{config.scrypt_log2n, 8, 1}),
       captcha_(deps.captcha_text ? std::move(deps.captcha_text) : std::make_unique<RandomCaptchaText>(), clock_,
                CaptchaLimits{config.captcha_ttl_seconds * 1000LL, 20'000, 16}),
@@ -199,12 +201,70 @@ Result<LoginGrant> HqService::login(const protocol::LoginRequest& r, const std::
         auditAnonymous(address, "login.disabled", user->username);
         return refuse(ErrorCode::AccountDisabled, "this account is disabled");
     }
+    if (auto refusal = checkSecondFactor(*user, r.one_time_code, address)) {
+        throttle_.recordFailure(r.username, address);
+        return *refusal;
+    }
     throttle_.recordSuccess(r.username);
     if (hasher_.needsRehash(user->password_hash)) credentials_.setPasswordHash(user->username, hasher_.hash(r.password));
     credentials_.setLastLogin(user->username, seconds(clock_()));
     const auto token = tokens_.issue(user->username);
     audit(Actor{user->username, user->role, address}, "login", user->username);
     return grant(*user, address, token);
+}
+
+std::optional<protocol::Error> HqService::checkSecondFactor(const UserRecord& user, const std::string& code,
+                                                           const std::string& address) {
+    if (user.role != protocol::Role::Admin && user.role != protocol::Role::Operator) return std::nullopt;
+    const auto stored = credentials_.secondFactor(user.username);
+    if (!stored) {
+        if (!config_.require_staff_second_factor) return std::nullopt;
+        auditAnonymous(address, "login.no-second-factor", user.username);
+        return protocol::Error{ErrorCode::InvalidCredentials,
+                               "staff accounts need a second factor; ask an administrator to run "
+                               "'vigil-server totp enroll " + user.username + "'"};
+    }
+    using Verdict = security::SecondFactorCheck::Verdict;
+    const auto check = security::checkSecondFactor(staffSecrets_, user.username, *stored, code, seconds(clock_()));
+    if (check.accepted() && (!check.changed || credentials_.advanceSecondFactor(user.username, *stored, check.updated))) {
+        if (check.verdict == Verdict::AcceptedRecoveryCode)
+            auditAnonymous(address, "login.recovery-code", user.username);
+        return std::nullopt;
+    }
+    switch (check.verdict) {
+    case Verdict::Missing:
+        return protocol::Error{ErrorCode::InvalidCredentials, "enter the one-time code from your authenticator app"};
+    case Verdict::Tampered:
+        auditAnonymous(address, "integrity.second-factor", user.username, "stored TOTP secret failed authentication");
+        return protocol::Error{ErrorCode::Internal, "the second factor of this account cannot be checked; "
+                                                    "an administrator must enrol it again"};
+    default:
+        auditAnonymous(address, check.verdict == Verdict::Replayed ? "login.code-replayed" : "login.code-wrong",
+                       user.username);
+        return protocol::Error{ErrorCode::InvalidCredentials, "wrong or already used one-time code"};
+    }
+}
+
+Result<security::SecondFactorEnrolment> HqService::enrolSecondFactor(const Actor& actor, const std::string& username) {
+    if (auto no = deny(actor, Capability::ManageUsers, "second factor of " + username)) return *no;
+    const auto user = credentials_.findUser(username);
+    if (!user) return refuse(ErrorCode::NotFound, "no account named " + username);
+    if (user->role != protocol::Role::Admin && user->role != protocol::Role::Operator)
+        return refuse(ErrorCode::InvalidRequest, "only admins and operators use a second factor; stations use a "
+                                                 "password, a CAPTCHA and optionally a station certificate");
+    auto enrolment = security::enrolSecondFactor(staffSecrets_, user->username, config_.server_name);
+    credentials_.setSecondFactor(user->username, enrolment.stored);
+    audit(actor, "user.second-factor.enrol", user->username);
+    return enrolment;
+}
+
+Result<protocol::Ok> HqService::removeSecondFactor(const Actor& actor, const std::string& username) {
+    if (auto no = deny(actor, Capability::ManageUsers, "second factor of " + username)) return *no;
+    const auto user = credentials_.findUser(username);
+    if (!user) return refuse(ErrorCode::NotFound, "no account named " + username);
+    credentials_.setSecondFactor(user->username, std::nullopt);
+    audit(actor, "user.second-factor.remove", user->username);
+    return protocol::Ok{};
 }
 
 Result<LoginGrant> HqService::resumeSession(const std::string& token, const std::string& address) {

@@ -19,6 +19,7 @@
 #include "server/core/SessionTokens.hpp"
 #include "server/core/WatchlistStore.hpp"
 #include "server/core/WatchlistWatcher.hpp"
+#include "server/security/SecondFactor.hpp"
 
 #include <atomic>
 #include <memory>
@@ -87,6 +88,10 @@ public:
                                                         std::uint32_t limit);
     // Id of the first broken link of the audit chain, if any.
     Result<std::optional<std::uint64_t>> verifyAudit(const Actor& actor);
+    // Second factor of an admin or operator (issue 7): a new TOTP secret and
+    // recovery codes, shown once; replaces any earlier enrolment.
+    Result<security::SecondFactorEnrolment> enrolSecondFactor(const Actor& actor, const std::string& username);
+    Result<protocol::Ok> removeSecondFactor(const Actor& actor, const std::string& username);
 
     // Used by the first-run set-up only: true when no account exists yet.
     bool hasNoUsers();
@@ -109,11 +114,16 @@ private:
     // Publishes WatchlistChanged once per new version, whoever noticed it first.
     void announceVersion(std::uint64_t version);
     Result<LoginGrant> grant(const UserRecord& user, const std::string& address, const IssuedToken& token);
+    // The refusal when an admin's or operator's one-time code does not pass.
+    std::optional<protocol::Error> checkSecondFactor(const UserRecord& user, const std::string& code,
+                                                     const std::string& address);
 
     ServerConfig config_;
     Clock clock_;
     CredentialStore credentials_;
+    crypto::Key256 dataKey_;
     WatchlistStore watchlist_;
+    security::RecordSealer staffSecrets_;  // TOTP secrets of HQ staff (issue 7)
     PasswordHasher hasher_;
     PasswordPolicy policy_;
     CaptchaService captcha_;

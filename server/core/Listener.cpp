@@ -3,6 +3,7 @@
 #include "server/core/HqServer.hpp"
 
 #include "server/core/Session.hpp"
+#include "server/security/StationCertificateAuthority.hpp"
 
 #include "protocol/TlsContext.hpp"
 
@@ -48,6 +49,8 @@ struct HqServer::Impl {
     ServerConfig config;
     RequestHandlers handlers;
     asio::io_context io;
+    // Mutual TLS (issue 7): declared before `tls`, which points at it.
+    std::unique_ptr<security::StationCertificateAuthority> stations;
     asio::ssl::context tls;
     tcp::acceptor acceptor;
     asio::thread_pool workers;
@@ -60,11 +63,17 @@ struct HqServer::Impl {
         : service(s),
           config(c),
           handlers(s),
-          tls(protocol::makeServerTlsContext({c.certificatePath(), c.privateKeyPath(), std::nullopt})),
+          stations(c.require_station_certificates
+                       ? std::make_unique<security::StationCertificateAuthority>(
+                             c.stationCaDir() / "ca.pem", c.stationCaDir() / "ca-key.pem", c.stationRegistry())
+                       : nullptr),
+          tls(protocol::makeServerTlsContext({c.certificatePath(), c.privateKeyPath(),
+                                              stations ? std::optional(c.stationCaDir() / "ca.pem") : std::nullopt})),
           acceptor(io),
           workers(c.worker_threads),
           env{s, handlers, config, workers,
               [r = registry](const std::string& address) { r->release(address); }} {
+        if (stations) stations->installVerifyHook(tls.native_handle());
         const tcp::endpoint endpoint(asio::ip::make_address(c.listen_address), c.port);
         acceptor.open(endpoint.protocol());
         acceptor.set_option(tcp::acceptor::reuse_address(true));

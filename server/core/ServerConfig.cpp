@@ -21,11 +21,15 @@ po::options_description serverOptions(ServerConfig& c) {
     po::options_description d("Server options (command line or config file)");
     // clang-format off
     d.add_options()
-        ("data-dir", po::value(&c.data_dir)->default_value(c.data_dir), "folder of credentials.db, watchlist.db, data.key, certs/")
+        ("data-dir", po::value(&c.data_dir)->default_value(c.data_dir), "folder of credentials.db, watchlist.db, data.vault, certs/")
         ("address", po::value(&c.listen_address)->default_value(c.listen_address), "address to listen on")
         ("port", po::value(&c.port)->default_value(c.port), "TCP port (0: any free port)")
         ("cert", po::value(&c.certificate), "server certificate chain, PEM (default <data-dir>/certs/server.pem)")
         ("key", po::value(&c.private_key), "server private key, PEM (default <data-dir>/certs/server-key.pem)")
+        ("kek-file", po::value(&c.kek_file), "key file that unlocks data.vault (default <data-dir>/kek.key; keep it off the data volume)")
+        ("kek-passphrase-file", po::value(&c.kek_passphrase_file), "unlock data.vault with the passphrase in this file instead of a key file")
+        ("require-staff-second-factor", po::bool_switch(&c.require_staff_second_factor), "admins and operators without an enrolled TOTP cannot log in over the network ('vigil-server totp enroll NAME')")
+        ("require-station-certificates", po::bool_switch(&c.require_station_certificates), "mutual TLS: refuse connections without an active certificate from 'vigil-server station enroll'")
         ("server-name", po::value(&c.server_name)->default_value(c.server_name), "name shown to clients")
         ("io-threads", po::value(&c.io_threads)->default_value(c.io_threads), "network threads")
         ("worker-threads", po::value(&c.worker_threads)->default_value(c.worker_threads), "request threads (hashing, database)")

@@ -21,6 +21,13 @@ struct ServerConfig {
     std::filesystem::path certificate;  // empty: <data-dir>/certs/server.pem
     std::filesystem::path private_key;  // empty: <data-dir>/certs/server-key.pem
     std::string server_name = "Vigil HQ";
+    // key-encryption key of the data key (issue 7, server/security/DataKeyFiles.hpp)
+    std::filesystem::path kek_file;             // empty: <data-dir>/kek.key
+    std::filesystem::path kek_passphrase_file;  // set: the KEK is derived from this file's first line
+    // mutual TLS (issue 7): stations must present a certificate from `vigil-server station enroll`
+    bool require_station_certificates = false;
+    std::filesystem::path stationCaDir() const { return data_dir / "certs"; }
+    std::filesystem::path stationRegistry() const { return data_dir / "stations.registry"; }
 
     // threads
     unsigned io_threads = 2;
@@ -49,6 +56,9 @@ struct ServerConfig {
     std::uint32_t captcha_ttl_seconds = 120;
     std::uint32_t session_idle_hours = 12;
     std::uint32_t session_absolute_hours = 24 * 7;
+    // issue 7: admins and operators with a TOTP enrolled always need it; with
+    // this set, those without one cannot log in over the network at all.
+    bool require_staff_second_factor = false;
 
     // watchlist
     std::uint32_t watch_interval_ms = 500;

@@ -129,7 +129,9 @@ void Session::onFrame() {
         send(protocol::Error{ErrorCode::RateLimited, "too many messages; slow down"}, decoded.envelope->request_id);
         return readHeader();
     }
-    rateViolations_ = 0;
+    // Decay instead of reset: a flood paced so that a token refills between
+    // bursts of violations would otherwise never be cut off (issue 7 abuse test).
+    if (rateViolations_ > 0) --rateViolations_;
     dispatch(std::move(*decoded.envelope));
 }
 

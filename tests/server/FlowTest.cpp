@@ -243,7 +243,7 @@ TEST_CASE("a server killed mid-stream loses no acknowledged sighting") {
             if (auto* ack = std::get_if<p::SightingAck>(&m->message)) acked.insert(ack->report_id);
         c->close();
 
-        srv::WatchlistStore store(config.watchlistDb(), srv::loadOrCreateDataKey(config.dataKeyFile()));
+        srv::WatchlistStore store(config.watchlistDb(), srv::loadOrCreateDataKey(config));
         CHECK(store.integrityCheck() == "ok");
         for (const auto& id : acked) CHECK_MESSAGE(store.hasSighting(id), "acknowledged but lost: " << id);
         MESSAGE(acked.size() << " acknowledged sightings survived kill -9");

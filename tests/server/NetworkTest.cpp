@@ -5,6 +5,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 
 using namespace vigil::test;
 
@@ -354,4 +355,42 @@ TEST_CASE("a sighting is acknowledged once, alerts others but not its reporter")
 
     CHECK(codeOf(*a->call(sightingOf(999, "rep-2"))) == p::ErrorCode::NotFound);
     CHECK(codeOf(*a->call(sightingOf(person, "bad id with spaces"))) == p::ErrorCode::InvalidRequest);
+}
+
+TEST_CASE("a subscriber that stops reading is dropped instead of growing memory") {
+    TestServer s;
+    s.config.max_queued_frames = 8;
+    s.config.max_queued_bytes = 4 * 1024 * 1024;
+    s.config.messages_per_second = 10'000;
+    s.start();
+    s.addUser("reporter", kPassword, p::Role::Station);
+    s.addUser("sloth", kPassword, p::Role::Station);
+    const auto person = s.seedPerson("Slow Reader Test");
+
+    const auto token = s.service->issueSessionToken(kAdmin, "sloth")->token;
+    auto reporter = s.loggedIn("reporter", kPassword);
+    // A raw TLS client that subscribes and then never reads again.
+    boost::asio::io_context io;
+    boost::asio::ssl::stream<boost::asio::ip::tcp::socket> sloth(io, s.clientTls);
+    p::requireServerIdentity(sloth.native_handle(), "localhost");
+    sloth.next_layer().connect({boost::asio::ip::make_address("127.0.0.1"), s.port()});
+    sloth.handshake(boost::asio::ssl::stream_base::client);
+    std::uint32_t id = 1;
+    for (p::Message m : {p::Message(p::Hello{}), p::Message(p::ResumeSession{token}), p::Message(p::SubscribeAlerts{})})
+        boost::asio::write(sloth, boost::asio::buffer(p::encodeFrame(p::Envelope{id++, m})));
+    // Both sessions authenticated (each holds a hub subscription).
+    for (int i = 0; i < 500 && s.service->hub().subscriberCount() < 2; ++i) std::this_thread::sleep_for(10ms);
+    REQUIRE(s.service->hub().subscriberCount() == 2);
+    const std::size_t connectedBefore = 2;
+    REQUIRE(s.server->connectionCount() == connectedBefore);
+    for (int i = 0; i < 60; ++i) {
+        auto report = sightingOf(person, "slow-" + std::to_string(i));
+        report.snapshot_jpeg.assign(1000 * 1000, static_cast<std::uint8_t>(i));  // ~1 MB each: 60 MB if kept
+        REQUIRE(std::holds_alternative<p::SightingAck>(*reporter->call(report, 30s)));
+        if (s.server->connectionCount() < connectedBefore) break;
+    }
+    // The sloth's connection is gone; the reporter still works.
+    for (int i = 0; i < 200 && s.server->connectionCount() >= connectedBefore; ++i) std::this_thread::sleep_for(10ms);
+    CHECK(s.server->connectionCount() == connectedBefore - 1);
+    CHECK(std::holds_alternative<p::Pong>(*reporter->call(p::Ping{3})));
 }

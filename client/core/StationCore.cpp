@@ -1,0 +1,463 @@
+#include "client/core/StationCore.hpp"
+
+#include "client/core/AtRestKey.hpp"
+#include "client/core/Location.hpp"
+#include "client/core/SightingQueue.hpp"
+#include "client/core/SightingSender.hpp"
+#include "client/core/Speech.hpp"
+#include "client/core/WatchlistCache.hpp"
+
+#include "vigil/recognition/FaceEngine.hpp"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <condition_variable>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+namespace vigil::client {
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Locally enrolled persons (--enrol-local) get ids HQ never issues, and
+// their sightings are not reported: HQ does not know them.
+constexpr std::uint64_t kLocalPersonIdBase = 1ull << 62;
+
+std::int64_t unixMs(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::string clockTime() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    char buffer[16];
+    std::strftime(buffer, sizeof buffer, "%H:%M:%S", &tm);
+    return buffer;
+}
+
+SpeechOptions speechOptions(const StationConfig& c) {
+    SpeechOptions o;
+    o.output = c.speech == "wav"   ? SpeechOptions::Output::WavFiles
+               : c.speech == "off" ? SpeechOptions::Output::Off
+                                   : SpeechOptions::Output::Speaker;
+    o.wavDirectory = c.wavDir;
+    o.voice = c.voice;
+    return o;
+}
+
+PipelineOptions pipelineOptions(const StationConfig& c) {
+    PipelineOptions o;
+    o.source = c.source;
+    o.realtime = c.realtime;
+    o.detectionWidth = c.detectionWidth;
+    o.detectEveryNthFrame = c.detectEveryNthFrame;
+    o.matchThreshold = c.matchThreshold;
+    o.modelFile = c.modelFile;
+    o.policy.requiredMatches = c.requiredMatches;
+    o.policy.cooldownMs = static_cast<std::int64_t>(c.cooldownSeconds) * 1000;
+    o.policy.maxOpenAlerts = static_cast<std::size_t>(c.maxOpenAlerts);
+    return o;
+}
+
+}  // namespace
+
+struct StationCore::Impl {
+    StationConfig config;
+    crypto::Key256 key;
+    std::unique_ptr<Pipeline> pipeline;
+    std::unique_ptr<WatchlistCache> cache;
+    std::unique_ptr<SightingQueue> queue;
+    std::unique_ptr<Speech> speech;
+    std::unique_ptr<ServerLink> link;
+    std::unique_ptr<NominatimClient> nominatim;
+    std::thread housekeeping;
+
+    mutable std::mutex mutex;
+    std::condition_variable changed;
+    bool stopping = false;
+    std::map<std::uint64_t, protocol::WantedPerson> localPersons;
+    std::string watchlistWarning;
+    protocol::Location location;
+    std::string locationWarning;
+    bool locationResolved = false;
+    std::deque<StationAlert> alerts;
+    std::deque<std::string> events;
+    std::unique_ptr<SightingSender> sender;
+    bool watchlistSynced = false;
+    std::function<void(const StationAlert&)> alertHandler;
+
+    explicit Impl(StationConfig c) : config(std::move(c)) {
+        fs::create_directories(config.dataDir);
+        key = loadOrCreateAtRestKey(config.keyFile);
+        pipeline = std::make_unique<Pipeline>(pipelineOptions(config),
+                                              [this](PipelineAlert alert) { handleAlert(std::move(alert)); });
+        cache = std::make_unique<WatchlistCache>(config.dataDir / "watchlist.sealed", key,
+                                                 pipeline->modelFingerprint());
+        watchlistWarning = cache->load();
+        watchlistSynced = cache->version() > 0;
+        queue = std::make_unique<SightingQueue>(config.dataDir / "sightings.db", key);
+        speech = std::make_unique<Speech>(speechOptions(config));
+        location.place = config.address;
+        if (config.latitude && config.longitude) {
+            location.has_coordinates = true;
+            location.latitude = *config.latitude;
+            location.longitude = *config.longitude;
+        }
+        NominatimOptions n;
+        n.baseUrl = config.nominatimUrl;
+        n.cacheFile = config.dataDir / "location-cache.json";
+        n.timeout = std::chrono::milliseconds(config.nominatimTimeoutMs);
+        nominatim = std::make_unique<NominatimClient>(n);
+        enrolLocalPersons();
+        if (!config.caFile.empty()) makeLink();
+        sender = std::make_unique<SightingSender>(
+            *queue, link.get(), [this](const std::string& id) { markDelivered(id); },
+            [this](const std::string& text) { event(text); });
+        updatePipelineWatchlist();
+    }
+
+    void event(std::string text) {
+        std::lock_guard lock(mutex);
+        events.push_back(clockTime() + "  " + std::move(text));
+        while (events.size() > 100) events.pop_front();
+    }
+
+    void enrolLocalPersons() {
+        if (config.enrolLocal.empty()) return;
+        recognition::FaceEngineOptions options;
+        options.descriptorModel = config.modelFile;
+        recognition::FaceEngine engine(options);
+        std::uint64_t next = kLocalPersonIdBase;
+        for (const auto& entry : config.enrolLocal) {
+            const auto eq = entry.find('=');
+            if (eq == std::string::npos || eq == 0)
+                throw std::runtime_error("--enrol-local wants NAME=PHOTO, got " + entry);
+            const std::string name = entry.substr(0, eq);
+            const fs::path photo = entry.substr(eq + 1);
+            const cv::Mat image = cv::imread(photo.string(), cv::IMREAD_COLOR);
+            if (image.empty()) throw std::runtime_error("cannot read the photo " + photo.string());
+            const auto enrolled = engine.enrol(image);
+            if (!enrolled.descriptor)
+                throw std::runtime_error("the photo " + photo.string() + " cannot be enrolled: " +
+                                         std::string(recognition::explain(enrolled.quality.verdict)));
+            protocol::WantedPerson person;
+            person.id = next++;
+            person.details.name = name;
+            person.details.danger = protocol::DangerLevel::High;
+            person.details.reason = "enrolled locally on this station";
+            person.faces.push_back(protocol::FaceTemplate{0, *enrolled.descriptor, 1.0f});
+            std::vector<std::uint8_t> thumb;
+            cv::Mat small;
+            cv::resize(image, small, cv::Size(), 160.0 / image.cols, 160.0 / image.cols, cv::INTER_AREA);
+            cv::imencode(".jpg", small, thumb);
+            person.thumbnail_jpeg = std::move(thumb);
+            localPersons[person.id] = std::move(person);
+            event("enrolled " + name + " locally from " + photo.filename().string());
+        }
+    }
+
+    void updatePipelineWatchlist() {
+        auto merged = std::make_shared<std::map<std::uint64_t, protocol::WantedPerson>>(*cache->persons());
+        {
+            std::lock_guard lock(mutex);
+            for (const auto& [id, person] : localPersons) (*merged)[id] = person;
+        }
+        pipeline->setWatchlist(std::move(merged), pipeline->modelFingerprint());
+    }
+
+    void makeLink() {
+        ServerLinkOptions o;
+        o.host = config.serverHost;
+        o.port = config.serverPort;
+        o.caFile = config.caFile;
+        link = std::make_unique<ServerLink>(o);
+        if (!config.sessionTokenFile.empty()) {
+            std::ifstream in(config.sessionTokenFile);
+            std::string token;
+            if (in >> token) link->setSessionToken(token);
+        }
+        link->onSessionToken([this](const std::string& token) {
+            if (config.sessionTokenFile.empty()) return;
+            try {
+                writeFileAtomically(config.sessionTokenFile,
+                                    std::span(reinterpret_cast<const std::uint8_t*>(token.data()), token.size()));
+            } catch (const std::exception& e) {
+                event(std::string("cannot keep the session token: ") + e.what());
+            }
+        });
+        link->onLoggedIn([this] {
+            event("logged in to HQ");
+            link->send(protocol::SubscribeAlerts{}, [](protocol::Message) {});
+            syncWatchlist(cache->version());
+            flushSightings();
+        });
+        link->onPush([this](const protocol::Message& push) {
+            if (const auto* changed = std::get_if<protocol::WatchlistChanged>(&push)) {
+                event("HQ changed the watchlist (version " + std::to_string(changed->version) + ")");
+                syncWatchlist(cache->version());
+            } else if (const auto* alert = std::get_if<protocol::AlertPush>(&push)) {
+                event("HQ alert: " + alert->sighting.person_name + " seen by " + alert->sighting.station);
+            }
+        });
+    }
+
+    void syncWatchlist(std::uint64_t haveVersion) {
+        link->send(protocol::WatchlistSyncRequest{haveVersion}, [this](protocol::Message reply) {
+            if (auto* delta = std::get_if<protocol::WatchlistDelta>(&reply)) {
+                const DeltaResult result = cache->apply(*delta);
+                if (result.outcome == DeltaOutcome::VersionGap) {
+                    event(result.message);
+                    syncWatchlist(0);
+                    return;
+                }
+                if (result.outcome == DeltaOutcome::ModelMismatch) {
+                    event(result.message);
+                    std::lock_guard lock(mutex);
+                    watchlistWarning = result.message;
+                    return;
+                }
+                if (!delta->more) {
+                    updatePipelineWatchlist();
+                    {
+                        std::lock_guard lock(mutex);
+                        watchlistWarning.clear();
+                        watchlistSynced = true;
+                    }
+                    changed.notify_all();
+                    event("watchlist version " + std::to_string(cache->version()) + ": " +
+                          std::to_string(cache->size()) + " wanted persons");
+                }
+            } else {
+                event("watchlist sync failed: " + replySummary(reply));
+            }
+        });
+    }
+
+    void flushSightings() {
+        if (sender) sender->flush();
+    }
+
+    void markDelivered(const std::string& id) {
+        std::lock_guard lock(mutex);
+        for (auto& a : alerts)
+            if (a.reportId == id) a.delivered = true;
+    }
+
+    void handleAlert(PipelineAlert alert) {
+        StationAlert shown;
+        shown.alertId = alert.decision.alertId;
+        shown.personId = alert.person.id;
+        shown.name = alert.person.details.name;
+        shown.aliases = alert.person.details.aliases;
+        shown.reason = alert.person.details.reason;
+        shown.danger = alert.person.details.danger;
+        shown.notes = alert.person.details.notes;
+        shown.distance = alert.decision.bestDistance;
+        shown.observedAt = alert.observedAt;
+        shown.snapshotJpeg = alert.snapshotJpeg;
+        shown.thumbnailJpeg = alert.person.thumbnail_jpeg;
+        shown.popup = alert.decision.popup;
+        shown.latencyMs = std::chrono::duration<double, std::milli>(alert.raisedAt - alert.frameCapturedAt).count();
+
+        protocol::Location where;
+        {
+            std::lock_guard lock(mutex);
+            where = location;
+        }
+        const bool reportable = alert.person.id < kLocalPersonIdBase;
+        if (reportable) {
+            protocol::SightingReport report;
+            report.report_id = SightingQueue::newReportId();
+            report.person_id = alert.person.id;
+            report.distance = alert.decision.bestDistance;
+            report.observed_at_ms = unixMs(alert.observedAt);
+            report.location = where;
+            if (alert.snapshotJpeg.size() <= protocol::kMaxSnapshotBytes) report.snapshot_jpeg = alert.snapshotJpeg;
+            report.probe = alert.probe;
+            try {
+                queue->add(report);  // durable before anything else happens
+                shown.reportId = report.report_id;
+            } catch (const std::exception& e) {
+                event(std::string("cannot store the sighting: ") + e.what());
+            }
+        }
+        speech->say(alertSentence(shown.name, where.place, shown.danger));
+        event("ALERT " + shown.name + " (distance " + std::to_string(shown.distance).substr(0, 5) + ")");
+        std::function<void(const StationAlert&)> handler;
+        {
+            std::lock_guard lock(mutex);
+            alerts.push_front(shown);
+            while (alerts.size() > 50) alerts.pop_back();
+            handler = alertHandler;
+        }
+        if (handler) handler(shown);
+        if (reportable) flushSightings();
+    }
+
+    void resolveLocation() {
+        if (config.address.empty() && !(config.latitude && config.longitude)) {
+            std::lock_guard lock(mutex);
+            locationWarning = "no station address or coordinates configured";
+            locationResolved = true;
+            return;
+        }
+        if (config.nominatimUrl == "off") {
+            std::lock_guard lock(mutex);
+            locationResolved = true;
+            return;
+        }
+        const auto resolved = resolveStationLocation(*nominatim, config.address, config.latitude, config.longitude);
+        std::lock_guard lock(mutex);
+        location = resolved.location;
+        locationWarning = resolved.warning;
+        locationResolved = true;
+    }
+
+    void runHousekeeping() {
+        resolveLocation();
+        changed.notify_all();
+        if (!locationWarning.empty()) event("location: " + locationWarning);
+        std::unique_lock lock(mutex);
+        while (!stopping) {
+            changed.wait_for(lock, 2s);
+            if (stopping) break;
+            lock.unlock();
+            // Reports whose first attempt failed while the link stayed up.
+            if (sender->inFlight() == 0 && queue->size() > 0) flushSightings();
+            lock.lock();
+        }
+    }
+};
+
+StationCore::StationCore(StationConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+StationCore::~StationCore() { stop(); }
+
+void StationCore::start() {
+    startLink();
+    startPipeline();
+}
+
+void StationCore::startLink() {
+    if (impl_->housekeeping.joinable()) return;
+    if (!impl_->watchlistWarning.empty()) impl_->event(impl_->watchlistWarning);
+    impl_->event("watchlist cache: version " + std::to_string(impl_->cache->version()) + ", " +
+                 std::to_string(impl_->cache->size()) + " persons");
+    if (impl_->queue->size() > 0)
+        impl_->event(std::to_string(impl_->queue->size()) + " sightings wait for HQ from an earlier run");
+    impl_->housekeeping = std::thread([this] { impl_->runHousekeeping(); });
+    if (impl_->link) impl_->link->start();
+}
+
+void StationCore::startPipeline() {
+    startLink();
+    impl_->pipeline->start();
+}
+
+void StationCore::stop() {
+    if (!impl_->housekeeping.joinable()) return;
+    impl_->pipeline->stop();
+    if (impl_->link) impl_->link->stop();
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+    }
+    impl_->changed.notify_all();
+    impl_->housekeeping.join();
+}
+
+StationSnapshot StationCore::snapshot() const {
+    StationSnapshot s;
+    if (impl_->link) s.link = impl_->link->status();
+    else s.link.detail = "no HQ server configured";
+    s.pipeline = impl_->pipeline->stats();
+    s.watchlistVersion = impl_->cache->version();
+    s.sightingsPending = impl_->queue->size();
+    s.speechWarning = impl_->speech->lastError();
+    s.modelFingerprint = impl_->pipeline->modelFingerprint();
+    std::lock_guard lock(impl_->mutex);
+    s.watchlistPersons = impl_->cache->size() + impl_->localPersons.size();
+    s.watchlistWarning = impl_->watchlistWarning;
+    s.location = impl_->location;
+    s.locationWarning = impl_->locationWarning;
+    s.alerts.assign(impl_->alerts.begin(), impl_->alerts.end());
+    s.sightingsDelivered = impl_->sender->delivered();
+    s.events.assign(impl_->events.begin(), impl_->events.end());
+    return s;
+}
+
+bool StationCore::latestFrame(cv::Mat& frame, std::vector<FaceBox>& faces) const {
+    return impl_->pipeline->latestFrame(frame, faces);
+}
+
+const StationConfig& StationCore::config() const { return impl_->config; }
+
+namespace {
+std::future<protocol::Message> offline() {
+    std::promise<protocol::Message> p;
+    p.set_value(protocol::Error{protocol::ErrorCode::ServerBusy, "no HQ server configured"});
+    return p.get_future();
+}
+}  // namespace
+
+std::future<protocol::Message> StationCore::requestCaptcha(protocol::CaptchaPurpose purpose) {
+    return impl_->link ? impl_->link->request(protocol::CaptchaRequest{purpose}) : offline();
+}
+
+std::future<protocol::Message> StationCore::login(const std::string& username, const std::string& password,
+                                                  const std::string& captchaId,
+                                                  const std::string& captchaAnswer) {
+    if (!impl_->link) return offline();
+    return impl_->link->request(protocol::LoginRequest{username, password, captchaId, captchaAnswer, {}});
+}
+
+std::future<protocol::Message> StationCore::registerAccount(const protocol::RegisterRequest& request) {
+    return impl_->link ? impl_->link->request(request) : offline();
+}
+
+void StationCore::acknowledgeAlert(std::uint64_t alertId) {
+    impl_->pipeline->acknowledge(alertId);
+    std::lock_guard lock(impl_->mutex);
+    for (auto& a : impl_->alerts)
+        if (a.alertId == alertId) a.acknowledged = true;
+}
+
+void StationCore::onAlert(std::function<void(const StationAlert&)> handler) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->alertHandler = std::move(handler);
+}
+
+bool StationCore::waitPipelineFinished(std::chrono::milliseconds timeout) {
+    return impl_->pipeline->waitFinished(timeout);
+}
+
+bool StationCore::waitSightingsDelivered(std::chrono::milliseconds timeout) {
+    return impl_->sender->waitAllDelivered(timeout);
+}
+
+bool StationCore::waitWatchlist(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(impl_->mutex);
+    return impl_->changed.wait_for(lock, timeout, [&] { return impl_->watchlistSynced; });
+}
+
+bool StationCore::waitLocation(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(impl_->mutex);
+    return impl_->changed.wait_for(lock, timeout, [&] { return impl_->locationResolved; });
+}
+
+bool StationCore::waitLink(const std::function<bool(const LinkStatus&)>& condition,
+                           std::chrono::milliseconds timeout) const {
+    return impl_->link && impl_->link->waitUntil(condition, timeout);
+}
+
+bool StationCore::waitSpeechIdle(std::chrono::milliseconds timeout) { return impl_->speech->waitIdle(timeout); }
+
+std::vector<std::filesystem::path> StationCore::spokenWavFiles() const { return impl_->speech->writtenFiles(); }
+
+}  // namespace vigil::client

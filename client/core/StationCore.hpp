@@ -1,0 +1,110 @@
+#pragma once
+// A field station without a window: wires the configuration, the server
+// link, the watchlist cache, the recognition pipeline, speech, location and
+// the offline sighting queue together. The GUI (client/gui) and the headless
+// mode (client/main.cpp) both drive a StationCore: they read snapshot() and
+// issue commands; neither touches a socket, a file or a model.
+
+#include "client/core/Pipeline.hpp"
+#include "client/core/ServerLink.hpp"
+#include "client/core/StationConfig.hpp"
+
+#include <opencv2/core.hpp>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vigil::client {
+
+// One alert as the station shows it.
+struct StationAlert {
+    std::uint64_t alertId = 0;
+    std::uint64_t personId = 0;
+    std::string name;
+    std::vector<std::string> aliases;
+    std::string reason;
+    protocol::DangerLevel danger = protocol::DangerLevel::Medium;
+    std::string notes;
+    float distance = 0;
+    std::chrono::system_clock::time_point observedAt;
+    std::vector<std::uint8_t> snapshotJpeg;   // the frame, face marked
+    std::vector<std::uint8_t> thumbnailJpeg;  // from the watchlist
+    std::string reportId;
+    bool delivered = false;  // HQ acknowledged the sighting
+    bool popup = true;       // has an alert window of its own (open-alert cap)
+    bool acknowledged = false;
+    double latencyMs = 0;    // frame captured -> alert raised
+};
+
+// Everything the GUI draws, copied under one lock: consistent and cheap.
+struct StationSnapshot {
+    LinkStatus link;
+    PipelineStats pipeline;
+    std::uint64_t watchlistVersion = 0;
+    std::size_t watchlistPersons = 0;
+    std::string watchlistWarning;  // model mismatch, cache unreadable...
+    protocol::Location location;
+    std::string locationWarning;   // Nominatim down or answering garbage
+    std::vector<StationAlert> alerts;  // newest first, at most 50
+    std::size_t sightingsPending = 0;   // on disk, not yet acknowledged by HQ
+    std::size_t sightingsDelivered = 0;
+    std::string speechWarning;
+    std::vector<std::string> events;    // recent happenings, oldest first, at most 100
+    std::string modelFingerprint;
+};
+
+class StationCore {
+public:
+    // Throws std::runtime_error with a sentence when the station cannot run
+    // (model missing, key file exposed, data directory not writable).
+    explicit StationCore(StationConfig config);
+    ~StationCore();
+    StationCore(const StationCore&) = delete;
+    StationCore& operator=(const StationCore&) = delete;
+
+    // start() = startLink() + startPipeline(). Headless mode and tests start
+    // the link first, log in and wait for the watchlist, then the video.
+    void start();
+    void startLink();
+    void startPipeline();
+    void stop();
+
+    StationSnapshot snapshot() const;
+    bool latestFrame(cv::Mat& frame, std::vector<FaceBox>& faces) const;
+    const StationConfig& config() const;
+
+    // Commands. They never block on the network; the futures hold the
+    // server's answer (or an Error message when the link is down).
+    std::future<protocol::Message> requestCaptcha(protocol::CaptchaPurpose purpose);
+    std::future<protocol::Message> login(const std::string& username, const std::string& password,
+                                         const std::string& captchaId, const std::string& captchaAnswer);
+    std::future<protocol::Message> registerAccount(const protocol::RegisterRequest& request);
+    void acknowledgeAlert(std::uint64_t alertId);
+
+    // Headless mode and tests: called on the pipeline's alert thread.
+    void onAlert(std::function<void(const StationAlert&)> handler);
+    // True when the video source ended and every alert was handled.
+    bool waitPipelineFinished(std::chrono::milliseconds timeout);
+    // True when no sighting waits for HQ's acknowledgement.
+    bool waitSightingsDelivered(std::chrono::milliseconds timeout);
+    // True once a watchlist sync completed in this run (or the cache had one).
+    bool waitWatchlist(std::chrono::milliseconds timeout);
+    // True once the configured location was resolved (or given up on, with a warning).
+    bool waitLocation(std::chrono::milliseconds timeout);
+    // Waits until the link satisfies `condition`; false at the timeout or without a link.
+    bool waitLink(const std::function<bool(const LinkStatus&)>& condition, std::chrono::milliseconds timeout) const;
+    // Speech finished everything queued.
+    bool waitSpeechIdle(std::chrono::milliseconds timeout);
+    std::vector<std::filesystem::path> spokenWavFiles() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::client
