@@ -70,6 +70,7 @@ gui::Texture ConsoleApp::previewTexture(const std::string& key, const PhotoCheck
     if (options_.blur_faces && !image.empty()) {
         if (photo.faces.empty()) gui::pixelate(image, {0, 0, image.cols, image.rows});
         for (const auto& face : photo.faces) gui::pixelate(image, face);
+        gui::pixelateFrame(image);  // faces the detector missed too
     }
     return textures_.get(key, image);
 }
