@@ -121,11 +121,8 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
     }
 
     std::chrono::milliseconds nextBackoff() {
-        unsigned attempt;
-        {
-            std::lock_guard lock(statusMutex);
-            attempt = linkStatus.reconnectAttempts++;
-        }
+        std::lock_guard lock(statusMutex);
+        const unsigned attempt = linkStatus.reconnectAttempts++;
         // Exponential backoff with "equal jitter" (AWS Architecture Blog,
         // "Exponential Backoff and Jitter", 2015): stations that lost HQ at
         // the same moment do not all come back at the same moment.
@@ -133,7 +130,10 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
                             std::pow(2.0, std::min(attempt, 20u));
         const double capped = std::min(base, static_cast<double>(options.backoffMax.count()));
         std::uniform_real_distribution<double> jitter(capped / 2, capped);
-        return std::chrono::milliseconds(static_cast<long long>(jitter(rng)));
+        const std::chrono::milliseconds delay(static_cast<long long>(jitter(rng)));
+        linkStatus.retryDelay = delay;
+        linkStatus.longestRetryDelay = std::max(linkStatus.longestRetryDelay, delay);
+        return delay;
     }
 
     awaitable<protocol::Envelope> readEnvelope(std::shared_ptr<Connection> conn) {
@@ -217,6 +217,7 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
                 else if (!resumeRefused) s.detail = "connected";
                 s.offlineSince.reset();
                 s.reconnectAttempts = 0;
+                s.retryDelay = s.longestRetryDelay = std::chrono::milliseconds{0};
             });
             schedulePing(conn);
             if (resumed && loggedInHandler) loggedInHandler();
@@ -349,6 +350,7 @@ struct ServerLink::Impl : std::enable_shared_from_this<ServerLink::Impl> {
                                  setStatus([&](LinkStatus& s) {
                                      s.lastRoundTrip = std::chrono::duration_cast<std::chrono::milliseconds>(
                                          Clock::now() - sent);
+                                     ++s.pongsReceived;
                                  });
                          });
             schedulePing(conn);

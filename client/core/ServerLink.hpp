@@ -52,7 +52,10 @@ struct LinkStatus {
     std::string serverName;
     std::string serverModelFingerprint;
     unsigned reconnectAttempts = 0;
-    std::chrono::milliseconds lastRoundTrip{0};  // of the last ping
+    std::chrono::milliseconds retryDelay{0};     // the wait before the current retry
+    std::chrono::milliseconds longestRetryDelay{0};  // since the last session (shows the cap holds)
+    std::chrono::milliseconds lastRoundTrip{0};  // of the last ping (0 on a fast LAN)
+    std::uint64_t pongsReceived = 0;
 };
 
 class ServerLink {
