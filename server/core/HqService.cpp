@@ -99,6 +99,7 @@ HqService::~HqService() { watcher_.reset(); }
 
 void HqService::startWatching() {
     if (watcher_) return;
+    applyRetention();
     watcher_ = std::make_unique<WatchlistWatcher>(config_.watchlistDb(),
                                                   std::chrono::milliseconds(config_.watch_interval_ms),
                                                   [this](std::uint64_t v) { announceVersion(v); });
@@ -583,6 +584,25 @@ std::size_t HqService::revalidateSessions() {
         if (!e.info.authenticated()) return std::nullopt;
         return invalidated(credentials_.findUser(e.info.username), e.info.role, e.credential_stamp);
     });
+}
+
+RetentionResult HqService::applyRetention() {
+    constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+    const auto now = clock_();
+    lastRetentionMs_ = now;
+    const auto before = [&](std::uint32_t days) { return days == 0 ? 0 : now - days * kDayMs; };
+    const auto result =
+        watchlist_.applyRetention(before(config_.keep_snapshots_days), before(config_.keep_sightings_days));
+    if (result.snapshots_erased + result.sightings_deleted > 0)
+        audit(Actor{"retention", protocol::Role::Admin, "server"}, "sightings.retention", "sightings",
+              std::to_string(result.snapshots_erased) + " snapshots erased, " +
+                  std::to_string(result.sightings_deleted) + " sightings deleted");
+    return result;
+}
+
+void HqService::applyRetentionIfDue() {
+    constexpr std::int64_t kHourMs = 3600 * 1000;
+    if (clock_() - lastRetentionMs_.load() >= kHourMs) applyRetention();
 }
 
 bool HqService::hasNoUsers() { return credentials_.countUsers() == 0; }

@@ -113,6 +113,11 @@ public:
     SessionRegistry& sessions() { return sessions_; }
     static std::string credentialStamp(const std::string& passwordHash);
 
+    // Sighting retention (keep_snapshots_days, keep_sightings_days): at
+    // startWatching() and then when an hour has passed since the last run.
+    RetentionResult applyRetention();
+    void applyRetentionIfDue();
+
     // Used by the first-run set-up only: true when no account exists yet.
     bool hasNoUsers();
     // The first admin, created by `init` (no actor exists yet).
@@ -154,6 +159,7 @@ private:
     SessionRegistry sessions_;
     std::mutex revalidateMutex_;
     std::int64_t credentialsVersionSeen_ = -1;
+    std::atomic<std::int64_t> lastRetentionMs_{0};
     std::unique_ptr<FaceEnroller> enroller_;
     std::mutex announceMutex_;
     std::uint64_t announced_ = 0;

@@ -117,6 +117,7 @@ struct HqServer::Impl {
     void checkSessions() {
         try {
             service.revalidateSessions();
+            service.applyRetentionIfDue();
             if (stations)
                 service.sessions().closeWhere([this](const SessionRegistry::Entry& e) -> std::optional<SessionEnd> {
                     if (e.info.station_certificate.empty() ||

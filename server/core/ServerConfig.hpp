@@ -63,6 +63,10 @@ struct ServerConfig {
     // other processes (`user disable`, `station revoke` on the command line).
     std::uint32_t session_check_ms = 1000;
 
+    // retention of sightings (issue 7), applied at start and hourly; 0 keeps forever
+    std::uint32_t keep_snapshots_days = 90;
+    std::uint32_t keep_sightings_days = 365;
+
     // watchlist
     std::uint32_t watch_interval_ms = 500;
     std::filesystem::path models_dir;  // empty: $HOME/.cache/vigil/models
