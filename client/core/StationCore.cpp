@@ -446,6 +446,11 @@ bool StationCore::waitWatchlist(std::chrono::milliseconds timeout) {
     return impl_->changed.wait_for(lock, timeout, [&] { return impl_->watchlistSynced; });
 }
 
+bool StationCore::waitWatchlistVersion(std::uint64_t version, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(impl_->mutex);
+    return impl_->changed.wait_for(lock, timeout, [&] { return impl_->cache->version() >= version; });
+}
+
 bool StationCore::waitLocation(std::chrono::milliseconds timeout) {
     std::unique_lock lock(impl_->mutex);
     return impl_->changed.wait_for(lock, timeout, [&] { return impl_->locationResolved; });

@@ -94,6 +94,9 @@ public:
     bool waitSightingsDelivered(std::chrono::milliseconds timeout);
     // True once a watchlist sync completed in this run (or the cache had one).
     bool waitWatchlist(std::chrono::milliseconds timeout);
+    // True once the cache (on disk too) reached `version` or later, e.g.
+    // after HQ removed a person (issue 7: the removal reaches the station).
+    bool waitWatchlistVersion(std::uint64_t version, std::chrono::milliseconds timeout);
     // True once the configured location was resolved (or given up on, with a warning).
     bool waitLocation(std::chrono::milliseconds timeout);
     // Waits until the link satisfies `condition`; false at the timeout or without a link.

@@ -89,7 +89,8 @@ std::vector<protocol::Sighting> WatchlistStore::sightingsSince(std::int64_t sinc
         // Snapshots ride along while they fit one frame comfortably; later
         // entries of a long list come without (ask again with a later `since`).
         const auto sealed = st.blob(13);
-        if (snapshotBytes + sealed.size() <= snapshotBudget) {
+        // Empty: erased (its person was removed, or past snapshot retention).
+        if (!sealed.empty() && snapshotBytes + sealed.size() <= snapshotBudget) {
             if (auto plain = open(sealed, "sighting.snapshot", st.int64(0))) {
                 snapshotBytes += plain->size();
                 s.snapshot_jpeg = std::move(*plain);
@@ -98,6 +99,28 @@ std::vector<protocol::Sighting> WatchlistStore::sightingsSince(std::int64_t sinc
         out.push_back(std::move(s));
     }
     return out;
+}
+
+RetentionResult WatchlistStore::applyRetention(std::int64_t snapshotsBeforeMs, std::int64_t sightingsBeforeMs) {
+    std::lock_guard lock(mutex_);
+    RetentionResult result;
+    {
+        Database::Transaction tx(db_);
+        if (snapshotsBeforeMs > 0) {
+            db_.prepare("UPDATE sightings SET snapshot = x'', probe = x'' "
+                        "WHERE received_at_ms < ? AND (length(snapshot) > 0 OR length(probe) > 0)")
+                .bindAll(snapshotsBeforeMs)
+                .run();
+            result.snapshots_erased = static_cast<std::size_t>(db_.changes());
+        }
+        if (sightingsBeforeMs > 0) {
+            db_.prepare("DELETE FROM sightings WHERE received_at_ms < ?").bindAll(sightingsBeforeMs).run();
+            result.sightings_deleted = static_cast<std::size_t>(db_.changes());
+        }
+        tx.commit();
+    }
+    if (result.snapshots_erased + result.sightings_deleted > 0) result.reclaimed = db_.reclaimFreedPages();
+    return result;
 }
 
 }  // namespace vigil::server
