@@ -118,7 +118,11 @@ std::vector<std::string> Speech::installedVoices() {
     for (const espeak_VOICE* const* voice = espeak_ListVoices(nullptr); voice && *voice; ++voice) {
         // `languages` is a priority byte, then a language name, repeated.
         const char* languages = (*voice)->languages;
-        if (languages && languages[0] && languages[1]) names.emplace_back(languages + 1);
+        if (!languages || !languages[0] || !languages[1]) continue;
+        const std::string language = languages + 1;
+        names.push_back(language);
+        // espeak-ng takes a bare language ("en") for its first dialect ("en-gb").
+        if (const auto dash = language.find('-'); dash != std::string::npos) names.push_back(language.substr(0, dash));
     }
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());

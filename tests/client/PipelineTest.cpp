@@ -248,7 +248,7 @@ TEST_CASE("settings changed while the station runs: a refused one changes nothin
     wanted.source = withObama.string();
     wanted.speech = false;
     const auto applied = core.applySettings(wanted);
-    REQUIRE(applied.ok());
+    REQUIRE_MESSAGE(applied.ok(), (applied.refusal ? applied.refusal->sentence : ""));
     CHECK(applied.saveError.empty());
     CHECK_FALSE(applied.restartNeeded);
     REQUIRE(core.waitPipelineFinished(120s));
