@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
         config.latitude = 52.5251;
         config.longitude = 13.3694;
         config.nominatimUrl = "http://127.0.0.1:9";  // never asked: the coordinates are given
+        config.configFile = dir / "station" / "station.conf";  // where the settings screen saves
         if (!fresh) {
             // Provisioned earlier: a token issued by an admin, kept like the
             // station keeps its own (owner-only file).
