@@ -6,8 +6,11 @@
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/variables_map.hpp>
 
+#include "protocol/WireTypes.hpp"
+
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +63,12 @@ struct ServerConfig {
     // this set, those without one cannot log in over the network at all.
     bool require_staff_second_factor = false;
 
+    // match review (issue 9): danger levels whose sightings go to every
+    // station at once (still marked unconfirmed); all others wait for an
+    // operator's confirmation. Comma-separated level names, "none" or "all".
+    std::string push_at_once = "extreme";
+    bool pushesAtOnce(protocol::DangerLevel level) const;
+
     // watchlist
     std::uint32_t watch_interval_ms = 500;
     std::filesystem::path models_dir;  // empty: $HOME/.cache/vigil/models
@@ -73,6 +82,10 @@ struct ServerConfig {
 
 // The options table, bound to `config`'s fields.
 boost::program_options::options_description serverOptions(ServerConfig& config);
+
+// The danger levels named by a --push-at-once value; nothing when a name is
+// not a level (the caller says which).
+std::optional<std::vector<protocol::DangerLevel>> parseDangerLevels(const std::string& list);
 
 // Parses `args` (without the program and command names) with serverOptions
 // plus `extra`; reads `--config FILE` if given (command line wins). Throws
