@@ -8,6 +8,7 @@
 #include "client/core/Pipeline.hpp"
 #include "client/core/ServerLink.hpp"
 #include "client/core/StationConfig.hpp"
+#include "client/core/StationSettings.hpp"
 
 #include <opencv2/core.hpp>
 
@@ -79,6 +80,15 @@ struct StationSnapshot {
     std::string modelFingerprint;
 };
 
+// What became of a change of settings.
+struct SettingsOutcome {
+    std::optional<SettingsRefusal> refusal;  // set: nothing was changed
+    std::vector<std::string> notes;          // what was applied, saved, or waits for a restart
+    std::string saveError;                   // applied, but not kept for the next start
+    bool restartNeeded = false;              // a saved setting takes effect at the next start
+    bool ok() const { return !refusal; }
+};
+
 class StationCore {
 public:
     // Throws std::runtime_error with a sentence when the station cannot run
@@ -107,6 +117,18 @@ public:
     std::future<protocol::Message> registerAccount(const protocol::RegisterRequest& request);
     void acknowledgeAlert(std::uint64_t alertId);
 
+    // The settings in force (a saved HQ address not yet in use included).
+    StationSettings settings() const;
+    // The voices a field officer can choose from.
+    std::vector<std::string> voices() const;
+    // Checks every field first (a refusal changes nothing), then applies
+    // what can change while running - threshold at once, speech and voice
+    // from the next alert, a new source by restarting the video stages with
+    // the models kept loaded - and saves them to the configuration file.
+    // A new HQ address is saved and used from the next start. Blocks while
+    // the video stages restart (call it off the GUI thread).
+    SettingsOutcome applySettings(const StationSettings& wanted);
+
     // Headless mode and tests: called on the pipeline's alert thread.
     void onAlert(std::function<void(const StationAlert&)> handler);
     // True when the video source ended and every alert was handled.
@@ -115,6 +137,9 @@ public:
     bool waitSightingsDelivered(std::chrono::milliseconds timeout);
     // True once a watchlist sync completed in this run (or the cache had one).
     bool waitWatchlist(std::chrono::milliseconds timeout);
+    // True once the cache (on disk too) reached `version` or later, e.g.
+    // after HQ removed a person (issue 7: the removal reaches the station).
+    bool waitWatchlistVersion(std::uint64_t version, std::chrono::milliseconds timeout);
     // True once the configured location was resolved (or given up on, with a warning).
     bool waitLocation(std::chrono::milliseconds timeout);
     // Waits until the link satisfies `condition`; false at the timeout or without a link.

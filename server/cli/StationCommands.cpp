@@ -44,13 +44,10 @@ int station(const Args& args) {
     HqService service(config);  // for the audit log
     const Actor admin = localAdmin();
     if (positional[0] == "revoke") {
-        const auto count = authority.revoke(name);
-        if (count == 0) {
-            std::cerr << "vigil-server: station '" << name << "' has no active certificate\n";
-            return kRefused;
-        }
-        service.watchlist().appendAudit({systemNowMs(), admin.username, admin.address, "station.revoke", name,
-                                         std::to_string(count) + " certificate(s)"});
+        // A running server refuses the next handshake at once and ends the
+        // station's live sessions within --session-check-ms.
+        auto revoked = service.revokeStation(admin, name);
+        if (!revoked) return refused(revoked.error());
         std::cout << "vigil-server: revoked the certificate of station '" << name << "'\n";
         return kOk;
     }

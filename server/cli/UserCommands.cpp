@@ -1,4 +1,4 @@
-// vigil-server user add|approve|reject|disable|enable|role|list
+// vigil-server user add|approve|reject|disable|enable|role|password|list
 #include "server/cli/Commands.hpp"
 
 #include "protocol/Crypto.hpp"
@@ -17,6 +17,7 @@ constexpr const char* kUsageText =
     "       vigil-server user approve NAME [--role ROLE]\n"
     "       vigil-server user reject|disable|enable NAME\n"
     "       vigil-server user role NAME ROLE\n"
+    "       vigil-server user password NAME [--password-stdin]   (reset; ends the account's sessions)\n"
     "       vigil-server user list\n"
     "  (each with --data-dir DIR)\n";
 
@@ -28,7 +29,7 @@ int user(const Args& args) {
     bool passwordStdin = false;
     po::options_description extra("user");
     extra.add_options()("role", po::value(&roleText)->default_value(roleText), "role for add / approve")(
-        "password-stdin", po::bool_switch(&passwordStdin), "read the password from standard input (add)");
+        "password-stdin", po::bool_switch(&passwordStdin), "read the password from standard input (add, password)");
     po::variables_map vm;
     const auto pos = parseServerConfig(args, config, extra, vm);
     if (pos.empty()) {
@@ -67,6 +68,16 @@ int user(const Args& args) {
         else password = crypto::randomHex(12);
         if (auto r = service.addUser(actor, name, password, role); !r) return refused(r.error());
         std::cout << "vigil-server: account '" << name << "' (" << protocol::describe(role) << ") created\n";
+        if (generated) std::cout << "  password: " << password << "\n  (shown once)\n";
+        return kOk;
+    }
+    if (verb == "password") {
+        std::string password;
+        const bool generated = !passwordStdin;
+        if (passwordStdin) std::getline(std::cin, password);
+        else password = crypto::randomHex(12);
+        if (auto r = service.resetPassword(actor, name, password); !r) return refused(r.error());
+        std::cout << "vigil-server: the password of '" << name << "' was reset; its sessions are ended\n";
         if (generated) std::cout << "  password: " << password << "\n  (shown once)\n";
         return kOk;
     }

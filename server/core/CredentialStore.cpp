@@ -216,4 +216,9 @@ std::size_t CredentialStore::registrationsFromSince(const std::string& address, 
     return st.step() ? static_cast<std::size_t>(st.int64(0)) : 0;
 }
 
+std::int64_t CredentialStore::dataVersion() {
+    std::lock_guard lock(mutex_);
+    return db_.dataVersion();
+}
+
 }  // namespace vigil::server

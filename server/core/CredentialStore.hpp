@@ -67,6 +67,9 @@ public:
     std::size_t registrationsSince(std::int64_t sinceMs);
     std::size_t registrationsFromSince(const std::string& address, std::int64_t sinceMs);
 
+    // Changes whenever another process commits to credentials.db.
+    std::int64_t dataVersion();
+
     static const std::vector<std::string>& migrations();
 
 private:

@@ -2,6 +2,9 @@
 
 #include "server/core/DataKey.hpp"
 #include "server/core/PhotoCheck.hpp"
+#include "server/security/StationCertificateAuthority.hpp"
+
+#include "protocol/Crypto.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -65,6 +68,7 @@ const char* describe(Capability c) {
     case Capability::ManageUsers: return "manage accounts";
     case Capability::ReadAudit: return "read the audit log";
     case Capability::ReviewSightings: return "confirm or dismiss sightings";
+    case Capability::WatchSessions: return "see who is connected";
     }
     return "do this";
 }
@@ -85,6 +89,7 @@ HqService::HqService(const ServerConfig& config, HqDependencies deps)
                                         3600 * 1000}),
       tokens_(credentials_, clock_,
               SessionLimits{config.session_idle_hours * 3600 * 1000LL, config.session_absolute_hours * 3600 * 1000LL}),
+      sessions_(clock_),
       enroller_(deps.enroller ? std::move(deps.enroller)
                               : std::make_unique<ModelNotInstalledEnroller>(
                                     "run tools/fetch-models, then restart vigil-server")) {
@@ -96,6 +101,7 @@ HqService::~HqService() { watcher_.reset(); }
 
 void HqService::startWatching() {
     if (watcher_) return;
+    applyRetention();
     watcher_ = std::make_unique<WatchlistWatcher>(config_.watchlistDb(),
                                                   std::chrono::milliseconds(config_.watch_interval_ms),
                                                   [this](std::uint64_t v) {
@@ -173,6 +179,7 @@ Result<LoginGrant> HqService::grant(const UserRecord& user, const std::string& a
     g.response.expires_at = seconds(token.expires_at_ms);
     g.actor = Actor{user.username, user.role, address};
     g.token_hash = SessionTokens::hashOf(token.token);
+    g.credential_stamp = credentialStamp(user.password_hash);
     return g;
 }
 
@@ -211,11 +218,17 @@ Result<LoginGrant> HqService::login(const protocol::LoginRequest& r, const std::
         return *refusal;
     }
     throttle_.recordSuccess(r.username);
-    if (hasher_.needsRehash(user->password_hash)) credentials_.setPasswordHash(user->username, hasher_.hash(r.password));
-    credentials_.setLastLogin(user->username, seconds(clock_()));
-    const auto token = tokens_.issue(user->username);
-    audit(Actor{user->username, user->role, address}, "login", user->username);
-    return grant(*user, address, token);
+    auto current = *user;
+    if (hasher_.needsRehash(current.password_hash)) {
+        current.password_hash = hasher_.hash(r.password);
+        credentials_.setPasswordHash(current.username, current.password_hash);
+        // Same password, new parameters: the account's other sessions stay valid.
+        sessions_.restamp(current.username, credentialStamp(current.password_hash));
+    }
+    credentials_.setLastLogin(current.username, seconds(clock_()));
+    const auto token = tokens_.issue(current.username);
+    audit(Actor{current.username, current.role, address}, "login", current.username);
+    return grant(current, address, token);
 }
 
 std::optional<protocol::Error> HqService::checkSecondFactor(const UserRecord& user, const std::string& code,
@@ -455,7 +468,14 @@ Result<protocol::Ok> HqService::decideUser(const Actor& actor, const protocol::U
     }
     if (revoke) {
         tokens_.revokeAllOf(user->username);
-        hub_.publish(AlertHub::accountRevoked(user->username));
+        sessions_.closeAccount(user->username,
+                               d.action == UserAction::Disable
+                                   ? SessionEnd{ErrorCode::AccountDisabled,
+                                                "an administrator disabled this account; the connection is closed"}
+                                   : SessionEnd{ErrorCode::SessionExpired,
+                                                "an administrator changed this account's role to " +
+                                                    std::string(protocol::describe(d.role)) + "; log in again"});
+        hub_.publish(AlertHub::accountRevoked(user->username));  // in-process subscribers (the console)
     }
     audit(actor, action, "user " + user->username,
           d.action == UserAction::Approve || d.action == UserAction::SetRole
@@ -496,6 +516,107 @@ Result<std::vector<protocol::AuditEntry>> HqService::listAudit(const Actor& acto
 Result<std::optional<std::uint64_t>> HqService::verifyAudit(const Actor& actor) {
     if (auto no = deny(actor, Capability::ReadAudit, "audit")) return *no;
     return watchlist_.firstBrokenAuditLink();
+}
+
+Result<protocol::Ok> HqService::resetPassword(const Actor& actor, const std::string& username,
+                                              const std::string& password) {
+    if (auto no = deny(actor, Capability::ManageUsers, "user " + username)) return *no;
+    const auto user = credentials_.findUser(username);
+    if (!user) return refuse(ErrorCode::NotFound, "no account named " + username);
+    if (auto why = policy_.check(user->username, password)) return refuse(ErrorCode::WeakPassword, *why);
+    credentials_.setPasswordHash(user->username, hasher_.hash(password));
+    tokens_.revokeAllOf(user->username);
+    throttle_.recordSuccess(user->username);  // the new password starts with a clean slate
+    sessions_.closeAccount(user->username, {ErrorCode::SessionExpired, "an administrator reset this account's "
+                                                                       "password; log in with the new one"});
+    hub_.publish(AlertHub::accountRevoked(user->username));
+    audit(actor, "user.password-reset", "user " + user->username);
+    return protocol::Ok{};
+}
+
+Result<std::size_t> HqService::revokeStation(const Actor& actor, const std::string& stationName) {
+    if (auto no = deny(actor, Capability::ManageUsers, "station " + stationName)) return *no;
+    if (!security::StationCertificateAuthority::validStationName(stationName))
+        return refuse(ErrorCode::InvalidRequest, "a station name is 1-64 letters, digits, '.', '_' or '-'");
+    security::StationCertificateAuthority authority(config_.stationCaDir() / "ca.pem",
+                                                    config_.stationCaDir() / "ca-key.pem", config_.stationRegistry());
+    const auto count = authority.revoke(stationName);
+    if (count == 0) return refuse(ErrorCode::NotFound, "station '" + stationName + "' has no active certificate");
+    audit(actor, "station.revoke", stationName, std::to_string(count) + " certificate(s)");
+    sessions_.closeStation(stationName, {ErrorCode::SessionExpired,
+                                         "the certificate of station " + stationName + " was revoked"});
+    return count;
+}
+
+// --- live sessions ---------------------------------------------------------------------
+
+std::string HqService::credentialStamp(const std::string& passwordHash) {
+    return crypto::toHex(crypto::sha256(passwordHash));
+}
+
+Result<std::vector<ConnectedSession>> HqService::connectedSessions(const Actor& actor) {
+    if (auto no = deny(actor, Capability::WatchSessions, "sessions")) return *no;
+    return sessions_.snapshot();
+}
+
+namespace {
+
+// Why an authenticated session may not go on with the account as it is now.
+std::optional<SessionEnd> invalidated(const std::optional<UserRecord>& user, protocol::Role role,
+                                      const std::string& stamp) {
+    if (!user) return SessionEnd{ErrorCode::AccountDisabled, "this account no longer exists"};
+    if (user->status != protocol::AccountStatus::Active)
+        return SessionEnd{ErrorCode::AccountDisabled, "an administrator disabled this account; the connection is closed"};
+    if (user->role != role)
+        return SessionEnd{ErrorCode::SessionExpired, "an administrator changed this account's role to " +
+                                                         std::string(protocol::describe(user->role)) + "; log in again"};
+    if (HqService::credentialStamp(user->password_hash) != stamp)
+        return SessionEnd{ErrorCode::SessionExpired,
+                          "an administrator reset this account's password; log in with the new one"};
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<protocol::Error> HqService::bindSession(std::uint64_t connectionId, const LoginGrant& g) {
+    // Registered first, read second: a change committed before the read is
+    // seen here, one committed after it finds the session in the registry.
+    sessions_.authenticated(connectionId, g.actor.username, g.actor.role, g.credential_stamp);
+    if (auto why = invalidated(credentials_.findUser(g.actor.username), g.actor.role, g.credential_stamp)) {
+        sessions_.authenticated(connectionId, {}, protocol::Role::Viewer, {});  // back to not logged in
+        return protocol::Error{why->code, why->sentence};
+    }
+    return std::nullopt;
+}
+
+std::size_t HqService::revalidateSessions() {
+    std::lock_guard lock(revalidateMutex_);
+    const auto version = credentials_.dataVersion();
+    if (version == credentialsVersionSeen_) return 0;  // nobody else wrote credentials.db
+    credentialsVersionSeen_ = version;
+    return sessions_.closeWhere([this](const SessionRegistry::Entry& e) -> std::optional<SessionEnd> {
+        if (!e.info.authenticated()) return std::nullopt;
+        return invalidated(credentials_.findUser(e.info.username), e.info.role, e.credential_stamp);
+    });
+}
+
+RetentionResult HqService::applyRetention() {
+    constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+    const auto now = clock_();
+    lastRetentionMs_ = now;
+    const auto before = [&](std::uint32_t days) { return days == 0 ? 0 : now - days * kDayMs; };
+    const auto result =
+        watchlist_.applyRetention(before(config_.keep_snapshots_days), before(config_.keep_sightings_days));
+    if (result.snapshots_erased + result.sightings_deleted > 0)
+        audit(Actor{"retention", protocol::Role::Admin, "server"}, "sightings.retention", "sightings",
+              std::to_string(result.snapshots_erased) + " snapshots erased, " +
+                  std::to_string(result.sightings_deleted) + " sightings deleted");
+    return result;
+}
+
+void HqService::applyRetentionIfDue() {
+    constexpr std::int64_t kHourMs = 3600 * 1000;
+    if (clock_() - lastRetentionMs_.load() >= kHourMs) applyRetention();
 }
 
 bool HqService::hasNoUsers() { return credentials_.countUsers() == 0; }

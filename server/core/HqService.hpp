@@ -16,6 +16,7 @@
 #include "server/core/RegistrationLimiter.hpp"
 #include "server/core/Result.hpp"
 #include "server/core/ServerConfig.hpp"
+#include "server/core/SessionRegistry.hpp"
 #include "server/core/SessionTokens.hpp"
 #include "server/core/WatchlistStore.hpp"
 #include "server/core/WatchlistWatcher.hpp"
@@ -36,6 +37,7 @@ struct LoginGrant {
     protocol::LoginResponse response;
     Actor actor;
     std::string token_hash;  // identifies the session for logout
+    std::string credential_stamp;  // digest of the password hash (SessionRegistry)
 };
 
 class HqService {
@@ -109,6 +111,29 @@ public:
     // recovery codes, shown once; replaces any earlier enrolment.
     Result<security::SecondFactorEnrolment> enrolSecondFactor(const Actor& actor, const std::string& username);
     Result<protocol::Ok> removeSecondFactor(const Actor& actor, const std::string& username);
+    // A new password set by an admin; the account's tokens and live sessions end.
+    Result<protocol::Ok> resetPassword(const Actor& actor, const std::string& username, const std::string& password);
+    // `station revoke NAME`: revokes its certificates (registry under the data
+    // folder) and ends its live sessions. The number of certificates revoked.
+    Result<std::size_t> revokeStation(const Actor& actor, const std::string& stationName);
+
+    // --- live sessions (issue 7) -------------------------------------------------
+    // Who is connected to this process's listener now; admins and operators.
+    Result<std::vector<ConnectedSession>> connectedSessions(const Actor& actor);
+    // For the network sessions: binds a successful login to connection
+    // `connectionId`; refuses it when the account changed meanwhile.
+    std::optional<protocol::Error> bindSession(std::uint64_t connectionId, const LoginGrant& grant);
+    // Ends the live sessions whose account was disabled, demoted or had its
+    // password reset by another process (the command line). Cheap when
+    // credentials.db did not change; the listener calls it periodically.
+    std::size_t revalidateSessions();
+    SessionRegistry& sessions() { return sessions_; }
+    static std::string credentialStamp(const std::string& passwordHash);
+
+    // Sighting retention (keep_snapshots_days, keep_sightings_days): at
+    // startWatching() and then when an hour has passed since the last run.
+    RetentionResult applyRetention();
+    void applyRetentionIfDue();
 
     // Used by the first-run set-up only: true when no account exists yet.
     bool hasNoUsers();
@@ -152,6 +177,10 @@ private:
     RegistrationLimiter registrations_;
     SessionTokens tokens_;
     AlertHub hub_;
+    SessionRegistry sessions_;
+    std::mutex revalidateMutex_;
+    std::int64_t credentialsVersionSeen_ = -1;
+    std::atomic<std::int64_t> lastRetentionMs_{0};
     std::unique_ptr<FaceEnroller> enroller_;
     std::mutex announceMutex_;
     std::uint64_t announced_ = 0;

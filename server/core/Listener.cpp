@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -55,6 +56,7 @@ struct HqServer::Impl {
     tcp::acceptor acceptor;
     asio::thread_pool workers;
     SessionEnvironment env;
+    asio::steady_timer sessionCheck;
     std::vector<std::thread> threads;
 
     std::atomic<bool> stopped{false};
@@ -72,7 +74,8 @@ struct HqServer::Impl {
           acceptor(io),
           workers(c.worker_threads),
           env{s, handlers, config, workers,
-              [r = registry](const std::string& address) { r->release(address); }} {
+              [r = registry](const std::string& address) { r->release(address); }},
+          sessionCheck(io) {
         if (stations) stations->installVerifyHook(tls.native_handle());
         const tcp::endpoint endpoint(asio::ip::make_address(c.listen_address), c.port);
         acceptor.open(endpoint.protocol());
@@ -84,6 +87,7 @@ struct HqServer::Impl {
                                      ec.message() + " (is another vigil-server running? choose another --port)");
         acceptor.listen(asio::socket_base::max_listen_connections);
         accept();
+        scheduleSessionCheck();
         for (unsigned i = 0; i < c.io_threads; ++i) threads.emplace_back([this] { io.run(); });
     }
 
@@ -93,6 +97,38 @@ struct HqServer::Impl {
             if (!ec) admit(std::move(socket));
             accept();
         });
+    }
+
+    // Changes made by another process (the command line) reach live sessions
+    // here; changes made through this process's HqService close them at once.
+    void scheduleSessionCheck() {
+        sessionCheck.expires_after(std::chrono::milliseconds(std::max<std::uint32_t>(config.session_check_ms, 50)));
+        sessionCheck.async_wait([this](error_code ec) {
+            if (ec || stopped) return;
+            asio::post(workers, [this] {
+                checkSessions();
+                asio::post(io, [this] {
+                    if (!stopped) scheduleSessionCheck();
+                });
+            });
+        });
+    }
+
+    void checkSessions() {
+        try {
+            service.revalidateSessions();
+            service.applyRetentionIfDue();
+            if (stations)
+                service.sessions().closeWhere([this](const SessionRegistry::Entry& e) -> std::optional<SessionEnd> {
+                    if (e.info.station_certificate.empty() ||
+                        stations->isActive(e.info.station_certificate, e.info.certificate_serial))
+                        return std::nullopt;
+                    return SessionEnd{protocol::ErrorCode::SessionExpired,
+                                      "the certificate of station " + e.info.station_certificate + " was revoked"};
+                });
+        } catch (const std::exception& e) {
+            std::cerr << "vigil-server: cannot check the live sessions: " << e.what() << "\n";
+        }
     }
 
     void admit(tcp::socket socket) {
@@ -128,6 +164,7 @@ struct HqServer::Impl {
         asio::post(io, [this] {
             error_code ignored;
             acceptor.close(ignored);
+            sessionCheck.cancel();
         });
         std::vector<std::shared_ptr<Session>> live;
         {

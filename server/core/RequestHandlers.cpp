@@ -32,6 +32,7 @@ struct Dispatch {
     void fromServer(std::string_view name) { violation(std::string(name) + " is sent by the server, not to it"); }
     void loggedIn(Result<LoginGrant>&& g) {
         if (!g) return reply(g.error());
+        if (auto refused = service.bindSession(state.connection_id, *g)) return reply(std::move(*refused));
         state.actor = g->actor;
         state.token_hash = g->token_hash;
         out.authenticated_now = true;

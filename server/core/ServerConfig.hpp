@@ -62,6 +62,13 @@ struct ServerConfig {
     // issue 7: admins and operators with a TOTP enrolled always need it; with
     // this set, those without one cannot log in over the network at all.
     bool require_staff_second_factor = false;
+    // issue 7: live sessions are checked this often against changes made by
+    // other processes (`user disable`, `station revoke` on the command line).
+    std::uint32_t session_check_ms = 1000;
+
+    // retention of sightings (issue 7), applied at start and hourly; 0 keeps forever
+    std::uint32_t keep_snapshots_days = 90;
+    std::uint32_t keep_sightings_days = 365;
 
     // match review (issue 9): danger levels whose sightings go to every
     // station at once (still marked unconfirmed); all others wait for an

@@ -1,5 +1,8 @@
 #include "server/core/Session.hpp"
 
+#include "server/core/HqService.hpp"
+#include "server/security/StationCertificateAuthority.hpp"
+
 #include "protocol/FrameCodec.hpp"
 
 #include <boost/asio/buffer.hpp>
@@ -7,6 +10,9 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <iostream>
 
@@ -31,6 +37,7 @@ Session::Session(StrandSocket socket, ssl::context& tls, SessionEnvironment& env
     : stream_(std::move(socket), tls),
       env_(env),
       onClosed_(env.onClosed),
+      liveSessions_(env.service.sessions()),
       deadline_(stream_.get_executor()),
       writeDeadline_(stream_.get_executor()),
       tokens_(env.config.messages_per_second * 2.0),
@@ -39,7 +46,11 @@ Session::Session(StrandSocket socket, ssl::context& tls, SessionEnvironment& env
     state_.address = std::move(address);
 }
 
-Session::~Session() { onClosed_(state_.address); }
+Session::~Session() {
+    // A session destroyed without closeNow() (the io_context stopped) must not stay listed.
+    if (registered_ && !closed_) liveSessions_.remove(state_.connection_id);
+    onClosed_(state_.address);
+}
 
 void Session::start() {
     loginDeadline_ = steady_clock::now() + milliseconds(env_.config.login_timeout_ms);
@@ -47,10 +58,30 @@ void Session::start() {
     stream_.async_handshake(ssl::stream_base::server, [self = shared_from_this()](error_code ec) {
         if (ec) return self->closeNow();  // a failed handshake has nobody to tell
         self->phase_ = Phase::PreLogin;
+        self->registerLive();
         // The Hello must follow promptly; after it the login deadline rules.
         self->armDeadline(milliseconds(self->env_.config.handshake_timeout_ms));
         self->readHeader();
     });
+}
+
+void Session::registerLive() {
+    std::string station, serial;
+    if (X509* peer = SSL_get1_peer_certificate(stream_.native_handle())) {
+        if (auto id = security::StationCertificateAuthority::identify(peer)) {
+            station = std::move(id->stationName);
+            serial = std::move(id->serialHex);
+        }
+        X509_free(peer);
+    }
+    std::weak_ptr<Session> weak = shared_from_this();
+    liveSessions_.add(state_.connection_id, state_.address, std::move(station), std::move(serial),
+                                [weak](const SessionEnd& why) {
+                                    if (auto self = weak.lock())
+                                        asio::post(self->stream_.get_executor(),
+                                                   [self, why] { self->failAndClose(why.code, why.sentence); });
+                                });
+    registered_ = true;
 }
 
 void Session::shutdown() {
@@ -161,6 +192,7 @@ void Session::dispatch(protocol::Envelope&& envelope) {
 
 void Session::afterRequest(ConnectionState state, HandlerOutput output, std::vector<Frame> frames) {
     if (closed_) return;
+    liveSessions_.served(state_.connection_id);
     const bool helloBefore = state_.hello_done;
     state_ = std::move(state);
     if (!helloBefore && state_.hello_done && phase_ == Phase::PreLogin)
@@ -196,9 +228,7 @@ void Session::onPush(const std::shared_ptr<const PushEvent>& event) {
         if (allows(state_.actor->role, Capability::SyncWatchlist)) enqueue(event->frame);
         return;
     case PushEvent::Kind::AccountRevoked:
-        if (event->account == state_.actor->username)
-            failAndClose(ErrorCode::SessionExpired, "your account was disabled or its role changed; log in again");
-        return;
+        return;  // HqService ends the account's sessions through the SessionRegistry, with the reason
     }
 }
 
@@ -256,6 +286,7 @@ void Session::closeAfterFlush() {
 void Session::closeNow() {
     if (closed_) return;
     closed_ = true;
+    if (registered_) liveSessions_.remove(state_.connection_id);
     subscription_.reset();
     deadline_.cancel();
     writeDeadline_.cancel();

@@ -8,6 +8,7 @@
 #include "server/core/AlertHub.hpp"
 #include "server/core/RequestHandlers.hpp"
 #include "server/core/ServerConfig.hpp"
+#include "server/core/SessionRegistry.hpp"
 
 #include "protocol/Limits.hpp"
 
@@ -53,6 +54,8 @@ public:
 private:
     enum class Phase { Handshake, PreLogin, Active };
 
+    // Lists the session in the service's SessionRegistry (after the handshake).
+    void registerLive();
     void armDeadline(std::chrono::milliseconds after);
     void onDeadline();
     void readHeader();
@@ -72,6 +75,7 @@ private:
     boost::asio::ssl::stream<StrandSocket> stream_;
     SessionEnvironment& env_;
     std::function<void(const std::string&)> onClosed_;
+    SessionRegistry& liveSessions_;  // owned by HqService, which outlives the listener
     boost::asio::steady_timer deadline_;
     boost::asio::steady_timer writeDeadline_;
     ConnectionState state_;
@@ -89,6 +93,7 @@ private:
     bool writing_ = false;
     bool closing_ = false;  // no more reads; close once the queue is written
     bool closed_ = false;
+    bool registered_ = false;
 
     double tokens_;
     std::chrono::steady_clock::time_point lastRefill_;

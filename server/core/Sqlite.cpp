@@ -92,6 +92,9 @@ Database Database::open(const std::filesystem::path& file, const std::vector<std
     if (rc != SQLITE_OK) fail(raw, "cannot open database " + file.string());
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, 10000);
+    // Freed pages go back to the file system on reclaimFreedPages(); only
+    // takes effect on a new file (an older one is converted below).
+    db.exec("PRAGMA auto_vacuum=INCREMENTAL");
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA foreign_keys=ON");
     db.exec("PRAGMA synchronous=FULL");
@@ -110,7 +113,25 @@ Database Database::open(const std::filesystem::path& file, const std::vector<std
         db.exec("PRAGMA user_version=" + std::to_string(version + 1));
         tx.commit();
     }
+    auto autoVacuum = db.prepare("PRAGMA auto_vacuum");
+    if (autoVacuum.step() && autoVacuum.int64(0) != 2) {
+        // A file from before issue 7's secure deletion: one VACUUM switches it
+        // to incremental vacuuming (and rewrites it without its free pages).
+        autoVacuum.reset();
+        db.exec("PRAGMA auto_vacuum=INCREMENTAL");
+        db.exec("VACUUM");
+    }
     return db;
+}
+
+bool Database::reclaimFreedPages() {
+    // secure_delete has zeroed the freed pages; give them back to the file
+    // system, then copy the WAL into the database and cut the WAL to zero
+    // bytes, so that older page images in it (which still hold the removed
+    // records) are gone too.
+    exec("PRAGMA incremental_vacuum");
+    auto checkpoint = prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    return checkpoint.step() && checkpoint.int64(0) == 0;  // column 0: 1 when a reader blocked it
 }
 
 Database::~Database() {

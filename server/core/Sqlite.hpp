@@ -90,6 +90,10 @@ public:
     int schemaVersion();
     // Changes whenever another connection commits (PRAGMA data_version).
     std::int64_t dataVersion();
+    // After deleting sensitive rows: freed pages vacuumed, the WAL checkpointed
+    // and truncated. false when another connection's read kept the WAL alive
+    // (the bytes are then gone at the next successful checkpoint).
+    bool reclaimFreedPages();
     // "ok" or what PRAGMA integrity_check found.
     std::string integrityCheck();
 

@@ -100,7 +100,8 @@ protocol::Sighting WatchlistStore::readSighting(Statement& st, std::size_t& snap
     // Snapshots ride along while they fit one frame comfortably; later
     // entries of a long list come without (ask again with a later `since`).
     const auto sealed = st.blob(13);
-    if (snapshotBytes + sealed.size() <= snapshotBudget) {
+    // Empty: erased (its person was removed, or past snapshot retention).
+    if (!sealed.empty() && snapshotBytes + sealed.size() <= snapshotBudget) {
         if (auto plain = open(sealed, "sighting.snapshot", st.int64(0))) {
             snapshotBytes += plain->size();
             s.snapshot_jpeg = std::move(*plain);
@@ -207,7 +208,9 @@ SightingDecision WatchlistStore::decideSighting(std::uint64_t id, protocol::Revi
         auto probeRow = db_.prepare("SELECT probe FROM sightings WHERE id = ?");
         probeRow.bind(1, id);
         probeRow.step();
-        const auto probe = open(probeRow.blob(0), "sighting.probe", static_cast<std::int64_t>(id));
+        const auto sealedProbe = probeRow.blob(0);  // empty once erased by retention
+        const auto probe = sealedProbe.empty() ? std::nullopt
+                                               : open(sealedProbe, "sighting.probe", static_cast<std::int64_t>(id));
         // A probe of zeros: a station too old to send its face; nothing to learn.
         const bool usable = probe && probe->size() == sizeof(float) * protocol::kDescriptorSize &&
                             std::any_of(probe->begin(), probe->end(), [](std::uint8_t b) { return b != 0; });
@@ -232,6 +235,28 @@ SightingDecision WatchlistStore::decideSighting(std::uint64_t id, protocol::Revi
     }
     tx.commit();
     return out;
+}
+
+RetentionResult WatchlistStore::applyRetention(std::int64_t snapshotsBeforeMs, std::int64_t sightingsBeforeMs) {
+    std::lock_guard lock(mutex_);
+    RetentionResult result;
+    {
+        Database::Transaction tx(db_);
+        if (snapshotsBeforeMs > 0) {
+            db_.prepare("UPDATE sightings SET snapshot = x'', probe = x'' "
+                        "WHERE received_at_ms < ? AND (length(snapshot) > 0 OR length(probe) > 0)")
+                .bindAll(snapshotsBeforeMs)
+                .run();
+            result.snapshots_erased = static_cast<std::size_t>(db_.changes());
+        }
+        if (sightingsBeforeMs > 0) {
+            db_.prepare("DELETE FROM sightings WHERE received_at_ms < ?").bindAll(sightingsBeforeMs).run();
+            result.sightings_deleted = static_cast<std::size_t>(db_.changes());
+        }
+        tx.commit();
+    }
+    if (result.snapshots_erased + result.sightings_deleted > 0) result.reclaimed = db_.reclaimFreedPages();
+    return result;
 }
 
 }  // namespace vigil::server

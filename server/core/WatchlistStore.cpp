@@ -222,7 +222,15 @@ std::optional<std::uint64_t> WatchlistStore::removePerson(std::uint64_t id, std:
     db_.prepare("INSERT OR REPLACE INTO tombstones(person_id, version, removed_at) VALUES(?,?,?)")
         .bindAll(id, version, now)
         .run();
+    // Photos, descriptors and aliases went with the person (ON DELETE CASCADE,
+    // as do tables of later issues that reference persons). Its sightings stay
+    // as records of what happened, without the face: snapshot and probe erased.
+    db_.prepare("UPDATE sightings SET snapshot = x'', probe = x'' WHERE person_id = ?").bindAll(id).run();
     tx.commit();
+    // secure_delete zeroed the freed cells; now the free pages and the WAL.
+    if (!db_.reclaimFreedPages())
+        std::cerr << "vigil-server: the WAL of the watchlist could not be truncated yet (a reader was active); "
+                     "the removed records leave it at the next checkpoint\n";
     return version;
 }
 

@@ -77,6 +77,12 @@ struct AuditRecord {
     std::string detail;
 };
 
+struct RetentionResult {
+    std::size_t snapshots_erased = 0;
+    std::size_t sightings_deleted = 0;
+    bool reclaimed = true;  // freed pages vacuumed and the WAL truncated
+};
+
 class WatchlistStore {
 public:
     WatchlistStore(const std::filesystem::path& file, const crypto::Key256& dataKey);
@@ -89,6 +95,9 @@ public:
     // New version, or nothing when the person does not exist.
     std::optional<std::uint64_t> updatePerson(std::uint64_t id, const protocol::PersonDetails& details,
                                               std::int64_t nowSeconds);
+    // Secure deletion (issue 7): the person, its photos, descriptors and
+    // aliases are deleted, its sightings' snapshots and probes erased, and the
+    // freed pages and the WAL reclaimed so the bytes are gone from the files.
     std::optional<std::uint64_t> removePerson(std::uint64_t id, std::int64_t nowSeconds);
 
     std::optional<PersonSummary> person(std::uint64_t id);
@@ -129,6 +138,10 @@ public:
     // At most this many negatives per person are kept; the oldest go first.
     static constexpr std::size_t kMaxNegativesPerPerson = 64;
     bool hasSighting(const std::string& reportId);
+    // Retention: snapshots (and probes) of sightings received before
+    // `snapshotsBeforeMs` are erased, sightings received before
+    // `sightingsBeforeMs` deleted; 0 keeps them. Freed space is reclaimed.
+    RetentionResult applyRetention(std::int64_t snapshotsBeforeMs, std::int64_t sightingsBeforeMs);
 
     std::uint64_t appendAudit(const AuditRecord& record);
     std::vector<protocol::AuditEntry> auditAfter(std::uint64_t afterId, std::size_t limit);

@@ -283,6 +283,13 @@ StationCertStatus StationCertificateAuthority::statusOf(X509* certificate) const
     return statusLocked(name, serial);
 }
 
+std::optional<StationIdentity> StationCertificateAuthority::identify(X509* certificate) {
+    if (!certificate) return std::nullopt;
+    StationIdentity id{commonNameOf(certificate), serialOf(certificate)};
+    if (id.stationName.empty() || id.serialHex.empty()) return std::nullopt;
+    return id;
+}
+
 bool StationCertificateAuthority::isActive(std::string_view stationName, std::string_view serialHex) const {
     std::lock_guard lock(mutex_);
     reloadIfChangedLocked();

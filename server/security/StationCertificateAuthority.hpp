@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,12 @@ struct StationCertificate {
 };
 
 enum class StationCertStatus { Active, Revoked, Unknown };
+
+// Who a station certificate names: its CN and serial (hex), as the registry keeps them.
+struct StationIdentity {
+    std::string stationName;
+    std::string serialHex;
+};
 
 struct StationRegistryEntry {
     std::string serialHex;
@@ -72,6 +79,8 @@ public:
     void installVerifyHook(SSL_CTX* ctx);
 
     static bool validStationName(std::string_view name);
+    // The identity in a (peer) certificate; empty without exactly one CN or a serial.
+    static std::optional<StationIdentity> identify(X509* certificate);
 
 private:
     void saveLocked();

@@ -5,7 +5,9 @@
 #include "LocalHttpServer.hpp"
 #include "SceneVideo.hpp"
 #include "support/TestCerts.hpp"
+#include "client/core/AtRestKey.hpp"
 #include "client/core/ServerLink.hpp"
+#include "client/core/WatchlistCache.hpp"
 #include "client/core/SightingSender.hpp"
 #include "client/core/StationCore.hpp"
 #include "server/core/HqServer.hpp"
@@ -182,6 +184,55 @@ TEST_CASE("against the real HQ: one alert for the enrolled person, none for othe
     REQUIRE(s.snapshot_jpeg.size() > 1000);
     CHECK(s.snapshot_jpeg[0] == 0xff);
     CHECK(s.snapshot_jpeg[1] == 0xd8);
+}
+
+TEST_CASE("against the real HQ: a removed person is pushed to the station and dropped from its cache on disk") {
+    if (!haveShared()) return;
+    Hq hq;
+    const auto removed = hq.enrol("Barack Obama", kFaces / "obama" / "obama1.jpg");
+    const auto kept = hq.enrol("Joe Biden", kFaces / "biden" / "biden1.jpg");
+
+    const fs::path tokenFile = hq.dir.path / "station" / "session.token";
+    fs::create_directories(tokenFile.parent_path());
+    std::ofstream(tokenFile) << hq.stationToken;
+    fs::permissions(tokenFile, fs::perms::owner_read | fs::perms::owner_write);
+    StationConfig config;
+    config.serverHost = "127.0.0.1";
+    config.serverPort = hq.config.port;
+    config.caFile = hq.certs.ca();
+    config.sessionTokenFile = tokenFile;
+    config.dataDir = hq.dir.path / "station" / "data";
+    config.keyFile = hq.dir.path / "station" / "config" / "station.key";
+    config.speech = "off";
+    const fs::path cacheFile = config.dataDir / "watchlist.sealed";
+    // The cache as a restarted station (or a thief with the station key) reads it.
+    auto cachedIds = [&] {
+        WatchlistCache cache(cacheFile, loadOrCreateAtRestKey(config.keyFile), hq.service->modelFingerprint());
+        REQUIRE(cache.load().empty());
+        std::set<std::uint64_t> ids;
+        for (const auto& [id, person] : *cache.persons()) ids.insert(id);
+        return ids;
+    };
+
+    StationCore core(config);
+    core.startLink();
+    REQUIRE(core.waitLink([](const LinkStatus& s) { return s.state == LinkState::LoggedIn; }, 20s));
+    REQUIRE(core.waitWatchlist(20s));
+    CHECK(cachedIds() == std::set<std::uint64_t>{removed, kept});
+
+    REQUIRE(hq.service->removePerson(kAdmin, removed));
+    const auto version = hq.service->watchlistVersion();
+    // Pushed (WatchlistChanged), pulled (tombstone in the delta), written.
+    REQUIRE(core.waitWatchlistVersion(version, 20s));
+    CHECK(core.snapshot().watchlistPersons == 1);
+    core.stop();
+    CHECK(cachedIds() == std::set<std::uint64_t>{kept});
+    // Only the sealed cache itself: no stale temporary copy holds the old list.
+    for (const auto& entry : fs::directory_iterator(config.dataDir)) {
+        const bool staleCopy =
+            entry.path().filename().string().find("watchlist") != std::string::npos && entry.path() != cacheFile;
+        CHECK_MESSAGE(!staleCopy, entry.path().string());
+    }
 }
 
 namespace {

@@ -321,7 +321,8 @@ TEST_CASE("disabling an account drops its live session and its token") {
     REQUIRE(s.service->decideUser(kAdmin, {"rogue", p::UserAction::Disable, p::Role::Station}));
     auto notice = c->next(5s);
     REQUIRE(notice);
-    CHECK(std::get<p::Error>(notice->message).code == p::ErrorCode::SessionExpired);
+    // The code says why: disabled (a role change or password reset says SessionExpired).
+    CHECK(std::get<p::Error>(notice->message).code == p::ErrorCode::AccountDisabled);
     CHECK(c->waitClosed(5s));
     auto again = s.connect();
     CHECK(codeOf(*again->call(p::ResumeSession{token})) == p::ErrorCode::SessionExpired);
