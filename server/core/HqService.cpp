@@ -93,9 +93,19 @@ HqService::HqService(const ServerConfig& config, HqDependencies deps)
                               : std::make_unique<ModelNotInstalledEnroller>(
                                     "run tools/fetch-models, then restart vigil-server")) {
     announced_ = watchlist_.version();
+    throttle_.restore(credentials_.loginFailures());
 }
 
-HqService::~HqService() { watcher_.reset(); }
+HqService::~HqService() {
+    watcher_.reset();
+    try {
+        persistLoginFailures();
+    } catch (const std::exception& e) {
+        std::cerr << "vigil-server: cannot store the login failure counters: " << e.what() << "\n";
+    }
+}
+
+void HqService::persistLoginFailures() { credentials_.storeLoginFailures(throttle_.takeAccountChanges()); }
 
 void HqService::startWatching() {
     if (watcher_) return;
@@ -196,7 +206,8 @@ Result<LoginGrant> HqService::login(const protocol::LoginRequest& r, const std::
     if (user) good = hasher_.verify(r.password, user->password_hash);
     else hasher_.verifyDummy(r.password);  // same work for unknown names: timing tells nothing
     if (!good) {
-        throttle_.recordFailure(r.username, address);
+        // A lock-out is stored at once; lesser counts within --session-check-ms.
+        if (throttle_.recordFailure(r.username, address)) persistLoginFailures();
         auditAnonymous(address, "login.failure", r.username);
         return refuse(ErrorCode::InvalidCredentials, "wrong user name or password");
     }
@@ -209,7 +220,7 @@ Result<LoginGrant> HqService::login(const protocol::LoginRequest& r, const std::
         return refuse(ErrorCode::AccountDisabled, "this account is disabled");
     }
     if (auto refusal = checkSecondFactor(*user, r.one_time_code, address)) {
-        throttle_.recordFailure(r.username, address);
+        if (throttle_.recordFailure(r.username, address)) persistLoginFailures();
         return *refusal;
     }
     throttle_.recordSuccess(r.username);

@@ -111,6 +111,9 @@ public:
     // credentials.db did not change; the listener calls it periodically.
     std::size_t revalidateSessions();
     SessionRegistry& sessions() { return sessions_; }
+    // Stores changed per-account login failure counters in credentials.db
+    // (lock-outs are stored at once; the listener calls this periodically).
+    void persistLoginFailures();
     static std::string credentialStamp(const std::string& passwordHash);
 
     // Sighting retention (keep_snapshots_days, keep_sightings_days): at
