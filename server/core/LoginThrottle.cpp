@@ -50,6 +50,11 @@ LoginThrottle::Decision LoginThrottle::check(const std::string& account, const s
     return {};
 }
 
+LoginThrottle::Decision LoginThrottle::checkAddress(const std::string& address) {
+    std::lock_guard lock(mutex_);
+    return judge(addresses_, address, limits_.address, clock_());
+}
+
 void LoginThrottle::fail(Table& table, const std::string& key, const ThrottleRules& rules, std::int64_t now) {
     if (table.size() >= limits_.max_tracked) prune(table, now, rules);
     if (&table == &accounts_) changedAccounts_.insert(key);

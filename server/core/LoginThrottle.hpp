@@ -64,6 +64,9 @@ public:
     // Ask before checking the password; a refusal costs the attacker nothing
     // but also teaches nothing.
     Decision check(const std::string& account, const std::string& address);
+    // The address alone: a blocked address is refused a login CAPTCHA before
+    // one is drawn, so a spraying client costs us almost nothing.
+    Decision checkAddress(const std::string& address);
     // True when this failure locked the account (store it at once).
     bool recordFailure(const std::string& account, const std::string& address);
     // A successful login clears the account's counter (not the address's:
