@@ -1,7 +1,6 @@
 // WatchlistStore: sightings.
 #include "server/core/WatchlistStore.hpp"
 
-#include <cstring>
 
 namespace vigil::server {
 namespace {
@@ -45,10 +44,8 @@ StoredSighting WatchlistStore::addSighting(const NewSighting& s, const std::stri
                  r.location.place, static_cast<double>(r.distance), r.observed_at_ms, s.received_at_ms)
         .run();
     const auto id = db_.lastInsertId();
-    protocol::Bytes probe(sizeof(float) * r.probe.size());
-    std::memcpy(probe.data(), r.probe.data(), probe.size());
     db_.prepare("UPDATE sightings SET snapshot = ?, probe = ? WHERE id = ?")
-        .bindAll(seal(r.snapshot_jpeg, "sighting.snapshot", id), seal(probe, "sighting.probe", id), id)
+        .bindAll(seal(r.snapshot_jpeg, "sighting.snapshot", id), sealDescriptor(r.probe, "sighting.probe", id), id)
         .run();
     tx.commit();
     out.id = static_cast<std::uint64_t>(id);
