@@ -88,7 +88,12 @@ struct Pipeline::Impl {
     bool alertStageDone = false;
     std::shared_ptr<const std::map<std::uint64_t, protocol::WantedPerson>> persons;
     std::shared_ptr<const rec::Matcher> matcher;
-    std::map<std::int64_t, std::pair<std::string, bool>> trackLabels;
+    struct TrackLabel {
+        std::string name;
+        bool wanted = false;
+        std::optional<float> distance;
+    };
+    std::map<std::int64_t, TrackLabel> trackLabels;
     cv::Mat latest;
     std::vector<FaceBox> latestBoxes;
     PipelineStats stats;
@@ -204,9 +209,12 @@ struct Pipeline::Impl {
             latest = frame->image;
             latestBoxes.clear();
             for (const auto& face : faces) {
-                FaceBox box{face.box, face.trackId, {}, false};
-                if (auto it = trackLabels.find(face.trackId); it != trackLabels.end())
-                    std::tie(box.label, box.wanted) = it->second;
+                FaceBox box{face.box, face.trackId, {}, false, std::nullopt};
+                if (auto it = trackLabels.find(face.trackId); it != trackLabels.end()) {
+                    box.label = it->second.name;
+                    box.wanted = it->second.wanted;
+                    box.distance = it->second.distance;
+                }
                 latestBoxes.push_back(box);
             }
         }
@@ -248,8 +256,10 @@ struct Pipeline::Impl {
                const std::map<std::uint64_t, protocol::WantedPerson>* people) {
         MatchObservation observation{job.trackId, std::nullopt, 0, msSince(started, job.frame->capturedAt)};
         const protocol::WantedPerson* person = nullptr;
+        std::optional<float> nearest;
         if (m && people && m->size() > 0) {
             const auto result = m->match(descriptor);
+            if (result.best) nearest = result.best->distance;
             if (result.accepted && result.best) {
                 auto it = people->find(static_cast<std::uint64_t>(result.best->person));
                 if (it != people->end() && !closerToNegative(it->second, descriptor, result.best->distance)) {
@@ -262,8 +272,8 @@ struct Pipeline::Impl {
         std::optional<AlertDecision> decision;
         {
             std::lock_guard lock(mutex);
-            trackLabels[job.trackId] = person ? std::make_pair(person->details.name, true)
-                                              : std::make_pair(std::string(), false);
+            trackLabels[job.trackId] = person ? TrackLabel{person->details.name, true, nearest}
+                                              : TrackLabel{{}, false, nearest};
             decision = policy.observe(observation);
             if (decision) {
                 ++stats.alertsRaised;
@@ -327,7 +337,12 @@ const std::string& Pipeline::modelFingerprint() const { return impl_->fingerprin
 bool Pipeline::setWatchlist(std::shared_ptr<const std::map<std::uint64_t, protocol::WantedPerson>> persons,
                             const std::string& fingerprint) {
     const bool sameModel = fingerprint == impl_->fingerprint;
-    auto matcher = std::make_shared<rec::Matcher>(impl_->fingerprint, impl_->options.matchThreshold);
+    float threshold = 0;
+    {
+        std::lock_guard lock(impl_->mutex);
+        threshold = impl_->options.matchThreshold;
+    }
+    auto matcher = std::make_shared<rec::Matcher>(impl_->fingerprint, threshold);
     std::size_t faces = 0;
     if (sameModel && persons)
         for (const auto& [id, person] : *persons)
@@ -380,6 +395,50 @@ void Pipeline::stop() {
     impl_->alertThread.join();
     std::lock_guard lock(impl_->mutex);
     impl_->stats.running = false;
+}
+
+void Pipeline::restartWithSource(const std::string& source) {
+    stop();
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->options.source = source;
+        // A new tracker numbers its tracks afresh: forget the old ones' streaks.
+        for (const auto& [track, label] : impl_->trackLabels) impl_->policy.forgetTrack(track);
+        impl_->trackLabels.clear();
+        impl_->latest = cv::Mat();
+        impl_->latestBoxes.clear();
+        impl_->alertStageDone = false;
+        impl_->stats.error.clear();
+        impl_->stats.sourceEnded = false;
+        impl_->sourceRate = {};
+        impl_->processedRate = {};
+    }
+    impl_->frames.reopen();
+    impl_->describeJobs.reopen();
+    impl_->alerts.reopen();
+    impl_->stopping = false;
+    start();
+}
+
+void Pipeline::setMatchThreshold(float threshold) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->options.matchThreshold = threshold;
+    if (impl_->matcher) {
+        // Matchers are shared with the describe stage: replace, never modify.
+        auto changed = std::make_shared<rec::Matcher>(*impl_->matcher);
+        changed->setThreshold(threshold);
+        impl_->matcher = std::move(changed);
+    }
+}
+
+float Pipeline::matchThreshold() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->options.matchThreshold;
+}
+
+std::string Pipeline::source() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->options.source;
 }
 
 bool Pipeline::waitFinished(std::chrono::milliseconds timeout) {

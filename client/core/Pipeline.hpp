@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,9 @@ struct FaceBox {
     std::int64_t trackId = 0;
     std::string label;   // "" while unknown, a name when matched
     bool wanted = false;
+    // Distance to the nearest enrolled face at the track's last description
+    // (wanted or not); empty before the first description or with an empty watchlist.
+    std::optional<float> distance;
 };
 
 struct PipelineStats {
@@ -104,6 +108,14 @@ public:
 
     void start();
     void stop();
+    // Stops the stages, switches to another source and starts again (the
+    // models stay loaded; tracks and their labels start afresh). Also starts
+    // a pipeline whose previous source had ended.
+    void restartWithSource(const std::string& source);
+    // The match threshold from now on (the watchlist is kept).
+    void setMatchThreshold(float threshold);
+    float matchThreshold() const;
+    std::string source() const;
     // True once the source ended and everything was processed and alerted.
     bool waitFinished(std::chrono::milliseconds timeout);
 

@@ -78,9 +78,9 @@ Speech::~Speech() {
 }
 
 void Speech::say(std::string text) {
-    if (options_.output == SpeechOptions::Output::Off) return;
     {
         std::lock_guard lock(mutex_);
+        if (options_.output == SpeechOptions::Output::Off) return;
         if (queue_.size() >= options_.maxQueued) {
             queue_.pop_front();
             ++dropped_;
@@ -88,6 +88,45 @@ void Speech::say(std::string text) {
         queue_.push_back(std::move(text));
     }
     wake_.notify_one();
+}
+
+void Speech::setOutput(SpeechOptions::Output output) {
+    std::lock_guard lock(mutex_);
+    if (output == SpeechOptions::Output::WavFiles && options_.output != SpeechOptions::Output::WavFiles)
+        std::filesystem::create_directories(options_.wavDirectory);
+    options_.output = output;
+    if (output == SpeechOptions::Output::Off) {
+        dropped_ += queue_.size();  // switched off: nothing more is said
+        queue_.clear();
+    }
+}
+
+void Speech::setVoice(std::string voice) {
+    std::lock_guard lock(mutex_);
+    options_.voice = std::move(voice);
+}
+
+SpeechOptions::Output Speech::output() const {
+    std::lock_guard lock(mutex_);
+    return options_.output;
+}
+
+std::vector<std::string> Speech::installedVoices() {
+    std::vector<std::string> names;
+    std::lock_guard engine(engineMutex());
+    if (prepareEngine(ENOUTPUT_MODE_SYNCHRONOUS) != ENS_OK) return names;
+    for (const espeak_VOICE* const* voice = espeak_ListVoices(nullptr); voice && *voice; ++voice) {
+        // `languages` is a priority byte, then a language name, repeated.
+        const char* languages = (*voice)->languages;
+        if (!languages || !languages[0] || !languages[1]) continue;
+        const std::string language = languages + 1;
+        names.push_back(language);
+        // espeak-ng takes a bare language ("en") for its first dialect ("en-gb").
+        if (const auto dash = language.find('-'); dash != std::string::npos) names.push_back(language.substr(0, dash));
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
 }
 
 bool Speech::waitIdle(std::chrono::milliseconds timeout) {
@@ -130,7 +169,13 @@ void Speech::run() {
 }
 
 void Speech::speak(const std::string& text, std::size_t index) {
-    const bool toFile = options_.output == SpeechOptions::Output::WavFiles;
+    SpeechOptions options;
+    {
+        std::lock_guard lock(mutex_);
+        options = options_;  // setOutput/setVoice may change them meanwhile
+    }
+    if (options.output == SpeechOptions::Output::Off) return;
+    const bool toFile = options.output == SpeechOptions::Output::WavFiles;
     std::vector<std::int16_t> samples;
     std::string error;
     int sampleRate = 0;
@@ -140,8 +185,8 @@ void Speech::speak(const std::string& text, std::size_t index) {
                                  : static_cast<espeak_ng_OUTPUT_MODE>(ENOUTPUT_MODE_SYNCHRONOUS |
                                                                       ENOUTPUT_MODE_SPEAK_AUDIO);
         espeak_ng_STATUS status = prepareEngine(mode);
-        if (status == ENS_OK) status = espeak_ng_SetVoiceByName(options_.voice.c_str());
-        if (status == ENS_OK) status = espeak_ng_SetParameter(espeakRATE, options_.wordsPerMinute, 0);
+        if (status == ENS_OK) status = espeak_ng_SetVoiceByName(options.voice.c_str());
+        if (status == ENS_OK) status = espeak_ng_SetParameter(espeakRATE, options.wordsPerMinute, 0);
         if (status == ENS_OK) {
             g_capture = toFile ? &samples : nullptr;
             espeak_SetSynthCallback(captureSamples);
@@ -156,7 +201,7 @@ void Speech::speak(const std::string& text, std::size_t index) {
     if (error.empty() && toFile) {
         char name[64];
         std::snprintf(name, sizeof name, "alert-%04zu.wav", index);
-        const auto file = options_.wavDirectory / name;
+        const auto file = options.wavDirectory / name;
         try {
             writeWav(file, samples, sampleRate);
             std::lock_guard lock(mutex_);

@@ -41,6 +41,15 @@ public:
 
     void say(std::string text);
 
+    // Settings changed while the station runs: the next utterance uses them.
+    void setOutput(SpeechOptions::Output output);
+    void setVoice(std::string voice);
+    SpeechOptions::Output output() const;
+
+    // The voices espeak-ng has installed (their language names, e.g. "en",
+    // "en-us", "de"); empty when the library cannot be initialised.
+    static std::vector<std::string> installedVoices();
+
     // True when everything queued so far has been spoken or written.
     bool waitIdle(std::chrono::milliseconds timeout);
 

@@ -55,6 +55,13 @@ public:
         std::lock_guard lock(mutex_);
         return closed_ && !value_;
     }
+    // Empty and open again, for a pipeline restarted on a new source
+    // (only while no stage is running).
+    void reopen() {
+        std::lock_guard lock(mutex_);
+        value_.reset();
+        closed_ = false;
+    }
     std::size_t dropped() const {
         std::lock_guard lock(mutex_);
         return dropped_;
@@ -118,6 +125,12 @@ public:
     bool drained() const {
         std::lock_guard lock(mutex_);
         return closed_ && items_.empty();
+    }
+    // Empty and open again (only while no stage is running).
+    void reopen() {
+        std::lock_guard lock(mutex_);
+        items_.clear();
+        closed_ = false;
     }
     std::size_t depth() const {
         std::lock_guard lock(mutex_);

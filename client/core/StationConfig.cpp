@@ -28,7 +28,7 @@ ParsedConfig parseStationConfig(int argc, const char* const argv[], std::ostream
     po::options_description general("General");
     general.add_options()
         ("help,h", "show this help")
-        ("config", po::value(&configFile), "read settings from this file (same names as below)")
+        ("config", po::value(&configFile), "read settings from this file (same names as below; default $XDG_CONFIG_HOME/vigil/station.conf when it exists); the window saves changed settings there")
         ("headless", po::bool_switch(&c.headless), "no window: run the pipeline and print alerts");
 
     // One table for the command line and the configuration file.
@@ -74,12 +74,16 @@ ParsedConfig parseStationConfig(int argc, const char* const argv[], std::ostream
         po::variables_map vm;
         po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
         if (vm.count("config")) {
-            std::ifstream in(vm["config"].as<std::string>());
+            c.configFile = vm["config"].as<std::string>();
+            std::ifstream in(c.configFile);
             if (!in) {
-                parsed.error = "cannot read the configuration file " + vm["config"].as<std::string>();
+                parsed.error = "cannot read the configuration file " + c.configFile.string();
                 return parsed;
             }
             po::store(po::parse_config_file(in, settings), vm);
+        } else {
+            c.configFile = xdgDir("XDG_CONFIG_HOME", ".config") / "station.conf";
+            if (std::ifstream in(c.configFile); in) po::store(po::parse_config_file(in, settings), vm);
         }
         po::notify(vm);
         if (vm.count("help")) {

@@ -47,6 +47,10 @@ struct StationConfig {
     std::filesystem::path wavDir;      // for speech = wav
     std::string voice = "en";
 
+    // The configuration file read at start (--config, or the default one when
+    // it exists); settings changed in the window are saved here.
+    std::filesystem::path configFile;
+
     // modes
     bool headless = false;
     std::vector<std::string> enrolLocal;  // NAME=PHOTO pairs matched without a server (offline demo)
@@ -63,7 +67,9 @@ struct ParsedConfig {
     std::string error;  // a sentence when the options were wrong
 };
 
-// argv as main() gets it. Reads --config FILE when given.
+// argv as main() gets it. Reads --config FILE when given, else
+// $XDG_CONFIG_HOME/vigil/station.conf when that exists (where the window
+// saves changed settings).
 ParsedConfig parseStationConfig(int argc, const char* const argv[], std::ostream& help);
 
 }  // namespace vigil::client

@@ -91,8 +91,12 @@ struct StationCore::Impl {
     std::unique_ptr<SightingSender> sender;
     bool watchlistSynced = false;
     std::function<void(const StationAlert&)> alertHandler;
+    StationSettings settings;            // guarded by mutex
+    std::mutex settingsChange;           // one applySettings at a time
+    std::vector<std::string> voiceList;  // read once, on first use
+    std::once_flag voicesRead;
 
-    explicit Impl(StationConfig c) : config(std::move(c)) {
+    explicit Impl(StationConfig c) : config(std::move(c)), settings(settingsOf(config)) {
         fs::create_directories(config.dataDir);
         key = loadOrCreateAtRestKey(config.keyFile);
         pipeline = std::make_unique<Pipeline>(pipelineOptions(config),
@@ -426,6 +430,79 @@ void StationCore::acknowledgeAlert(std::uint64_t alertId) {
     std::lock_guard lock(impl_->mutex);
     for (auto& a : impl_->alerts)
         if (a.alertId == alertId) a.acknowledged = true;
+}
+
+StationSettings StationCore::settings() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->settings;
+}
+
+std::vector<std::string> StationCore::voices() const {
+    std::call_once(impl_->voicesRead, [&] { impl_->voiceList = Speech::installedVoices(); });
+    return impl_->voiceList;
+}
+
+SettingsOutcome StationCore::applySettings(const StationSettings& wanted) {
+    SettingsOutcome outcome;
+    std::lock_guard change(impl_->settingsChange);
+    outcome.refusal = checkSettings(wanted, voices());
+    if (outcome.refusal) return outcome;
+    const StationSettings before = settings();
+    if (wanted == before) {
+        outcome.notes.push_back("Nothing changed.");
+        return outcome;
+    }
+    auto& impl = *impl_;
+    if (wanted.matchThreshold != before.matchThreshold) {
+        impl.pipeline->setMatchThreshold(wanted.matchThreshold);
+        outcome.notes.push_back("Match threshold is now " + std::to_string(wanted.matchThreshold).substr(0, 4) + ".");
+    }
+    // "On" is the output the station was configured with (speaker or WAV
+    // files), the speaker when it started silent.
+    const auto onOutput = impl.config.speech == "wav" ? SpeechOptions::Output::WavFiles : SpeechOptions::Output::Speaker;
+    if (wanted.speech != before.speech) {
+        impl.speech->setOutput(wanted.speech ? onOutput : SpeechOptions::Output::Off);
+        outcome.notes.push_back(wanted.speech ? "Spoken alerts are on." : "Spoken alerts are off.");
+    }
+    if (wanted.voice != before.voice) {
+        impl.speech->setVoice(wanted.voice);
+        outcome.notes.push_back("Alerts are spoken with the voice " + wanted.voice + ".");
+    }
+    if (wanted.source != before.source) {
+        impl.pipeline->restartWithSource(wanted.source);
+        outcome.notes.push_back("Video now comes from " + wanted.source + ".");
+    }
+    if (wanted.serverAddress != before.serverAddress) {
+        outcome.restartNeeded = true;
+        outcome.notes.push_back("The new HQ address " + wanted.serverAddress +
+                                " is used from the next start of the station; until then it stays connected to " +
+                                settingsOf(impl.config).serverAddress + ".");
+    }
+    {
+        std::lock_guard lock(impl.mutex);
+        impl.settings = wanted;
+    }
+    std::string why;
+    const auto server = parseServerAddress(wanted.serverAddress, why);
+    std::string speechValue = wanted.speech ? (impl.config.speech == "wav" ? "wav" : "speaker") : "off";
+    try {
+        if (impl.config.configFile.empty()) throw std::runtime_error("the station was started without a configuration file");
+        writeConfigValues(impl.config.configFile, {{"source", wanted.source},
+                                                   {"threshold", std::to_string(wanted.matchThreshold)},
+                                                   {"speech", speechValue},
+                                                   {"voice", wanted.voice},
+                                                   {"server", server->first},
+                                                   {"port", std::to_string(server->second)}});
+        outcome.notes.push_back("Saved to " + impl.config.configFile.string() + ".");
+    } catch (const std::exception& e) {
+        outcome.saveError = std::string("Applied, but not saved for the next start: ") + e.what() + ".";
+    }
+    impl.event("settings changed: " + [&] {
+        std::string text;
+        for (const auto& note : outcome.notes) text += (text.empty() ? "" : " ") + note;
+        return text;
+    }());
+    return outcome;
 }
 
 void StationCore::onAlert(std::function<void(const StationAlert&)> handler) {

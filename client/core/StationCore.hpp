@@ -8,6 +8,7 @@
 #include "client/core/Pipeline.hpp"
 #include "client/core/ServerLink.hpp"
 #include "client/core/StationConfig.hpp"
+#include "client/core/StationSettings.hpp"
 
 #include <opencv2/core.hpp>
 
@@ -58,6 +59,15 @@ struct StationSnapshot {
     std::string modelFingerprint;
 };
 
+// What became of a change of settings.
+struct SettingsOutcome {
+    std::optional<SettingsRefusal> refusal;  // set: nothing was changed
+    std::vector<std::string> notes;          // what was applied, saved, or waits for a restart
+    std::string saveError;                   // applied, but not kept for the next start
+    bool restartNeeded = false;              // a saved setting takes effect at the next start
+    bool ok() const { return !refusal; }
+};
+
 class StationCore {
 public:
     // Throws std::runtime_error with a sentence when the station cannot run
@@ -85,6 +95,18 @@ public:
                                          const std::string& captchaId, const std::string& captchaAnswer);
     std::future<protocol::Message> registerAccount(const protocol::RegisterRequest& request);
     void acknowledgeAlert(std::uint64_t alertId);
+
+    // The settings in force (a saved HQ address not yet in use included).
+    StationSettings settings() const;
+    // The voices a field officer can choose from.
+    std::vector<std::string> voices() const;
+    // Checks every field first (a refusal changes nothing), then applies
+    // what can change while running - threshold at once, speech and voice
+    // from the next alert, a new source by restarting the video stages with
+    // the models kept loaded - and saves them to the configuration file.
+    // A new HQ address is saved and used from the next start. Blocks while
+    // the video stages restart (call it off the GUI thread).
+    SettingsOutcome applySettings(const StationSettings& wanted);
 
     // Headless mode and tests: called on the pipeline's alert thread.
     void onAlert(std::function<void(const StationAlert&)> handler);

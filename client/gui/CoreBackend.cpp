@@ -76,6 +76,7 @@ StationSnapshot CoreBackend::snapshot() {
         overlay.box = face.box;
         overlay.name = face.label;
         overlay.wanted = face.wanted;
+        overlay.distance = face.distance.value_or(0.0f);
         // The danger level of a named face is its person's, as the alert gave it.
         for (const auto& alert : core.alerts)
             if (face.wanted && alert.name == face.label) {
@@ -84,7 +85,7 @@ StationSnapshot CoreBackend::snapshot() {
             }
         view.faces.push_back(std::move(overlay));
     }
-    view.source_description = config.source;
+    view.source_description = core_.settings().source;
     view.source_error = core.pipeline.error;
     view.location = core.location;
 
@@ -124,21 +125,35 @@ Outcome<proto::RegisterResponse> CoreBackend::registerAccount(const proto::Regis
 void CoreBackend::acknowledge(std::uint64_t alert_id) { core_.acknowledgeAlert(alert_id); }
 
 StationSettings CoreBackend::settings() {
-    const client::StationConfig& config = core_.config();
+    const client::StationSettings core = core_.settings();
     StationSettings settings;
-    settings.source = config.source;
-    settings.threshold = config.matchThreshold;
-    settings.speech = config.speech != "off";
-    settings.voice = config.voice;
-    settings.server_address = config.serverHost + ":" + std::to_string(config.serverPort);
+    settings.source = core.source;
+    settings.threshold = core.matchThreshold;
+    settings.speech = core.speech;
+    settings.voice = core.voice;
+    settings.server_address = core.serverAddress;
     return settings;
 }
 
-Outcome<Done> CoreBackend::applySettings(const StationSettings&) {
-    return Outcome<Done>::failure(proto::ErrorCode::InvalidRequest,
-                                  "this station takes its settings at start; restart it with the new ones");
+Outcome<SettingsApplied> CoreBackend::applySettings(const StationSettings& settings) {
+    client::StationSettings wanted;
+    wanted.source = settings.source;
+    wanted.matchThreshold = settings.threshold;
+    wanted.speech = settings.speech;
+    wanted.voice = settings.voice;
+    wanted.serverAddress = settings.server_address;
+    const client::SettingsOutcome outcome = core_.applySettings(wanted);
+    SettingsApplied applied;
+    if (outcome.refusal) {
+        applied.refused_field = outcome.refusal->field;
+        applied.refusal = outcome.refusal->sentence;
+    }
+    applied.notes = outcome.notes;
+    applied.save_error = outcome.saveError;
+    applied.restart_needed = outcome.restartNeeded;
+    return Outcome<SettingsApplied>::success(std::move(applied));
 }
 
-std::vector<std::string> CoreBackend::voices() { return {core_.config().voice}; }
+std::vector<std::string> CoreBackend::voices() { return core_.voices(); }
 
 }  // namespace vigil::station

@@ -19,8 +19,8 @@ public:
     void logout() override {}
     void acknowledge(std::uint64_t alert_id) override;
     StationSettings settings() override;
-    bool settingsEditable() override { return false; }
-    Outcome<Done> applySettings(const StationSettings& settings) override;
+    bool settingsEditable() override { return true; }
+    Outcome<SettingsApplied> applySettings(const StationSettings& settings) override;
     std::vector<std::string> voices() override;
 
 private:

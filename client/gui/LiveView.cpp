@@ -91,14 +91,49 @@ void StationUi::drawVideo(ImVec2 size) {
     }
 }
 
+// HQ's verdict on the alert, in one line the officer cannot miss: an
+// unconfirmed match is a lead, a confirmed one is an instruction, a
+// dismissed one is withdrawn with HQ's reason.
+void StationUi::drawReviewBanner(const StationAlert& alert, const gui::Fonts& fonts) {
+    ImVec4 background{0.55f, 0.40f, 0.05f, 1};
+    std::string text = "UNCONFIRMED - HQ is checking this match";
+    if (alert.review == AlertReview::Confirmed) {
+        background = {0.62f, 0.08f, 0.08f, 1};
+        text = "CONFIRMED by " + (alert.decided_by.empty() ? std::string("HQ") : alert.decided_by);
+    } else if (alert.review == AlertReview::Dismissed) {
+        background = {0.20f, 0.30f, 0.48f, 1};  // slate: withdrawn, not a danger colour
+        text = "WITHDRAWN by " + (alert.decided_by.empty() ? std::string("HQ") : alert.decided_by) + ": " +
+               (alert.dismiss_reason.empty() ? std::string("not a match") : alert.dismiss_reason);
+    }
+    ImGui::PushFont(fonts.bold);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float padding = ImGui::GetStyle().FramePadding.y * 2;
+    const float wrap = width - padding * 2;
+    const ImVec2 text_size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+    ImGui::GetWindowDrawList()->AddRectFilled(at, {at.x + width, at.y + text_size.y + padding * 2},
+                                              ImGui::ColorConvertFloat4ToU32(background), 4);
+    ImGui::SetCursorScreenPos({at.x + padding, at.y + padding});
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    ImGui::SetCursorScreenPos({at.x, at.y + text_size.y + padding * 2 + ImGui::GetStyle().ItemSpacing.y});
+}
+
 void StationUi::drawAlertPanel(const gui::Fonts& fonts, ImVec2 size) {
     const StationAlert* alert = activeAlert();
-    const bool on = alert && gui::flashPhase(0.9);
+    // A withdrawn alert stays until closed, but no longer flashes.
+    const bool withdrawn = alert && alert->review == AlertReview::Dismissed;
+    const bool on = alert && !withdrawn && gui::flashPhase(0.9);
     ImVec4 border = ImGui::GetStyle().Colors[ImGuiCol_Border];
-    if (alert) border = on ? gui::dangerColor(alert->person.details.danger) : ImVec4{0.35f, 0.08f, 0.08f, 1};
+    if (alert && !withdrawn) border = on ? gui::dangerColor(alert->person.details.danger) : ImVec4{0.35f, 0.08f, 0.08f, 1};
     ImGui::PushStyleColor(ImGuiCol_Border, border);
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, alert ? 5.0f : 1.0f);
-    if (alert) ImGui::PushStyleColor(ImGuiCol_ChildBg, on ? ImVec4{0.28f, 0.07f, 0.07f, 1} : ImVec4{0.16f, 0.06f, 0.06f, 1});
+    if (alert)
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, withdrawn ? ImGui::GetStyle().Colors[ImGuiCol_ChildBg]
+                                                : on      ? ImVec4{0.28f, 0.07f, 0.07f, 1}
+                                                          : ImVec4{0.16f, 0.06f, 0.06f, 1});
     ImGui::BeginChild("alert", size, true);
     if (!alert) {
         ImGui::PushFont(fonts.bold);
@@ -109,19 +144,26 @@ void StationUi::drawAlertPanel(const gui::Fonts& fonts, ImVec2 size) {
         if (!snapshot_.alerts.empty()) {
             ImGui::Spacing();
             ImGui::TextDisabled("Earlier alerts");
-            for (const auto& earlier : snapshot_.alerts)
-                ImGui::BulletText("%s - %s, distance %.2f", earlier.person.details.name.c_str(),
-                                  gui::formatTime(earlier.observed_at_ms).c_str(), earlier.distance);
+            for (const auto& earlier : snapshot_.alerts) {
+                const char* verdict = earlier.review == AlertReview::Confirmed   ? "confirmed"
+                                      : earlier.review == AlertReview::Dismissed ? "withdrawn"
+                                                                                 : "unconfirmed";
+                ImGui::BulletText("%s - %s, distance %.2f, %s", earlier.person.details.name.c_str(),
+                                  gui::formatTime(earlier.observed_at_ms).c_str(), earlier.distance, verdict);
+            }
         }
     } else {
         const auto& person = alert->person;
         ImGui::PushFont(fonts.large);
-        ImGui::TextColored(gui::dangerColor(person.details.danger), "WANTED PERSON SEEN");
+        if (withdrawn) ImGui::TextDisabled("MATCH WITHDRAWN");
+        else ImGui::TextColored(gui::dangerColor(person.details.danger), "WANTED PERSON SEEN");
         ImGui::PopFont();
+        drawReviewBanner(*alert, fonts);
         // The one action first, where it is never scrolled away.
-        ImGui::PushStyleColor(ImGuiCol_Button, ImVec4{0.60f, 0.14f, 0.14f, 1});
-        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4{0.75f, 0.18f, 0.18f, 1});
-        if (ImGui::Button("Acknowledge", {ImGui::GetContentRegionAvail().x, ImGui::GetFrameHeight() * 1.4f})) {
+        ImGui::PushStyleColor(ImGuiCol_Button, withdrawn ? ImVec4{0.30f, 0.32f, 0.36f, 1} : ImVec4{0.60f, 0.14f, 0.14f, 1});
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, withdrawn ? ImVec4{0.38f, 0.40f, 0.45f, 1} : ImVec4{0.75f, 0.18f, 0.18f, 1});
+        if (ImGui::Button(withdrawn ? "Close" : "Acknowledge",
+                          {ImGui::GetContentRegionAvail().x, ImGui::GetFrameHeight() * 1.4f})) {
             const std::uint64_t id = alert->id;
             tasks_.post([this, id] { backend_.acknowledge(id); });
         }

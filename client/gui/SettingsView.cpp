@@ -18,38 +18,45 @@ void StationUi::drawSettings(const gui::Fonts& fonts) {
         return;
     }
     StationSettings& s = *settings_;
-    if (!settings_editable_)
+    if (settings_editable_)
+        gui::hintLine("Changes apply at once, without restarting the station, and are kept for its next start.");
+    else
         gui::hintLine("This station takes its settings when it starts: change them in its configuration "
                       "file (--config) or on the command line, then restart it. Current values:");
     ImGui::BeginDisabled(!settings_editable_);
     const float label_width = ImGui::GetFontSize() * 11;
     const float field_width = ImGui::GetFontSize() * 26;
-    auto label = [&](const char* text) {
+    // The field the core refused is marked in the danger colour.
+    auto label = [&](const char* text, const char* field = "") {
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(text);
+        if (!settings_refused_field_.empty() && settings_refused_field_ == field)
+            ImGui::TextColored(gui::colors::kDanger, "%s", text);
+        else
+            ImGui::TextUnformatted(text);
         ImGui::SameLine(label_width);
         ImGui::SetNextItemWidth(field_width);
     };
-    label("Video source");
+    label("Video source", "source");
     gui::inputText("##source", s.source);
     ImGui::SetCursorPosX(label_width);
     ImGui::TextDisabled("camera index (0), video file, or rtsp:// URL");
-    label("Match threshold");
-    ImGui::SliderFloat("##threshold", &s.threshold, 0.30f, 0.80f, "%.2f");
+    label("Match threshold", "threshold");
+    ImGui::SliderFloat("##threshold", &s.threshold, 0.20f, 1.00f, "%.2f");
     ImGui::SetCursorPosX(label_width);
-    ImGui::TextDisabled("face distance below which a face matches; lower is stricter (0.60 default)");
+    ImGui::TextDisabled("face distance below which a face matches; lower is stricter (0.60 default; Ctrl+click to type)");
     label("Spoken alerts");
     ImGui::Checkbox("##speech", &s.speech);
-    label("Voice");
+    label("Voice", "voice");
     if (ImGui::BeginCombo("##voice", s.voice.c_str())) {
         for (const auto& voice : voices_)
             if (ImGui::Selectable(voice.c_str(), voice == s.voice)) s.voice = voice;
         ImGui::EndCombo();
     }
-    label("Server address");
+    label("Server address", "server");
     gui::inputText("##server", s.server_address);
     ImGui::SetCursorPosX(label_width);
-    ImGui::TextDisabled("host:port of the HQ server; its certificate is checked against the pinned CA");
+    ImGui::TextDisabled("host:port of the HQ server; its certificate is checked against the pinned CA;\n"
+                        "a new address is saved and used from the next start");
     ImGui::EndDisabled();
     if (!settings_editable_) return;
     ImGui::Spacing();
@@ -64,8 +71,14 @@ void StationUi::drawSettings(const gui::Fonts& fonts) {
     }
     if (!settings_message_.empty()) {
         ImGui::SetCursorPosX(label_width);
+        ImGui::PushTextWrapPos(label_width + field_width * 1.6f);
         ImGui::TextColored(settings_failed_ ? gui::colors::kDanger : gui::colors::kOk, "%s",
                            settings_message_.c_str());
+        for (const auto& note : settings_notes_) {
+            ImGui::SetCursorPosX(label_width);
+            ImGui::TextWrapped("%s", note.c_str());
+        }
+        ImGui::PopTextWrapPos();
     }
 }
 

@@ -29,7 +29,7 @@ enum class LinkState { Offline, Connecting, Connected, SignedIn };
 struct FaceOverlay {
     cv::Rect box;             // in frame pixels
     std::string name;         // wanted person's name, empty when nobody matched
-    float distance = 0;       // to the nearest enrolled face
+    float distance = 0;       // to the nearest enrolled face; 0 before the first description
     bool wanted = false;      // matched a wanted person under the threshold
     protocol::DangerLevel danger = protocol::DangerLevel::Medium;
 };
@@ -47,6 +47,10 @@ struct PipelineFigures {
     std::size_t sightings_delivered = 0;
 };
 
+// What HQ made of an alert this station raised (match review): until an
+// operator decides, the alert is unconfirmed.
+enum class AlertReview { Unconfirmed, Confirmed, Dismissed };
+
 // An alert the station raised: the wanted person as enrolled, and the frame.
 struct StationAlert {
     std::uint64_t id = 0;
@@ -56,6 +60,9 @@ struct StationAlert {
     protocol::Bytes snapshot_jpeg;
     bool acknowledged = false;
     bool reported = false;  // the server stored the sighting
+    AlertReview review = AlertReview::Unconfirmed;
+    std::string decided_by;      // the HQ operator who confirmed or dismissed it
+    std::string dismiss_reason;  // why HQ dismissed it ("wrong person", free text...)
 };
 
 struct StationSnapshot {
@@ -88,6 +95,16 @@ struct StationSettings {
     std::string server_address = "localhost:7443";
 };
 
+// What the core made of changed settings.
+struct SettingsApplied {
+    std::string refused_field;       // "source", "threshold", "voice", "server"; empty when accepted
+    std::string refusal;             // the core's sentence: what is wrong, what would be right
+    std::vector<std::string> notes;  // what was applied, saved, or waits for a restart
+    std::string save_error;          // applied but not kept for the next start
+    bool restart_needed = false;
+    bool accepted() const { return refusal.empty(); }
+};
+
 class StationBackend {
 public:
     virtual ~StationBackend() = default;
@@ -105,7 +122,8 @@ public:
     // False when the core takes its settings at start only: the settings
     // screen then shows them read-only and says where to change them.
     virtual bool settingsEditable() = 0;
-    virtual Outcome<Done> applySettings(const StationSettings& settings) = 0;
+    // Checked by the core first; nothing changes when a field is refused.
+    virtual Outcome<SettingsApplied> applySettings(const StationSettings& settings) = 0;
     virtual std::vector<std::string> voices() = 0;
 };
 

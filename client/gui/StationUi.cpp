@@ -14,18 +14,6 @@ namespace vigil::station {
 
 namespace proto = vigil::protocol;
 
-template <class T>
-bool StationUi::Call<T>::collect() {
-    if (!gui::isReady(future)) return false;
-    try {
-        last = future.get();
-    } catch (const std::exception& error) {
-        last = Outcome<T>::failure(proto::ErrorCode::Internal, error.what());
-    }
-    future = {};
-    return true;
-}
-
 StationUi::StationUi(StationBackend& backend, gui::TileStore& tiles, StationUiOptions options)
     : backend_(backend), tiles_(tiles), options_(options) {
     requestCaptcha(proto::CaptchaPurpose::Login);
@@ -151,9 +139,20 @@ void StationUi::collectCalls() {
         }
     }
     if (settings_call_.collect()) {
-        settings_failed_ = !settings_call_.last->ok();
-        settings_message_ = settings_failed_ ? "Not applied: " + settings_call_.last->message()
-                                             : "Settings applied.";
+        settings_notes_.clear();
+        settings_refused_field_.clear();
+        if (!settings_call_.last->ok()) {
+            settings_failed_ = true;
+            settings_message_ = "Not applied: " + settings_call_.last->message();
+        } else if (const SettingsApplied& applied = *settings_call_.last->value; !applied.accepted()) {
+            settings_failed_ = true;
+            settings_refused_field_ = applied.refused_field;
+            settings_message_ = "Not applied: " + applied.refusal;
+        } else {
+            settings_failed_ = !applied.save_error.empty();
+            settings_message_ = applied.save_error.empty() ? "Settings applied." : applied.save_error;
+            settings_notes_ = applied.notes;
+        }
     }
 }
 
@@ -295,9 +294,14 @@ std::optional<bool> StationUi::condition(std::string_view name) {
     if (name == "face-boxed") return !snapshot_.faces.empty();
     if (name == "alert") return activeAlert() != nullptr;
     if (name == "no-alert") return activeAlert() == nullptr;
+    if (name == "alert-confirmed") return activeAlert() && activeAlert()->review == AlertReview::Confirmed;
+    if (name == "alert-withdrawn") return activeAlert() && activeAlert()->review == AlertReview::Dismissed;
     if (name == "watchlist-loaded") return snapshot_.watchlist_size > 0;
     if (name == "settings-loaded") return settings_.has_value();
-    if (name == "settings-applied") return settings_call_.last && !settings_call_.busy();
+    if (name == "settings-applied")
+        return settings_call_.succeeded() && !settings_call_.busy() && settings_call_.last->value->accepted();
+    if (name == "settings-refused")
+        return settings_call_.succeeded() && !settings_call_.busy() && !settings_call_.last->value->accepted();
     if (name == "map-drawn") return map_drawn_;
     if (name == "idle")
         return tasks_.pending() == 0 && !captcha_call_.busy() && !login_call_.busy() && !register_call_.busy() &&

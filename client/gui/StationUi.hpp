@@ -6,6 +6,7 @@
 // StationBackend call on the worker thread.
 
 #include "client/gui/StationBackend.hpp"
+#include "client/gui/toolkit/AppLoop.hpp"
 #include "client/gui/toolkit/BackgroundTasks.hpp"
 #include "client/gui/toolkit/GuiWindow.hpp"
 #include "client/gui/toolkit/MapWidget.hpp"
@@ -26,13 +27,13 @@ struct StationUiOptions {
 
 enum class StationScreen { SignIn, Register, Live, Settings };
 
-class StationUi : public gui::UiScriptTarget {
+class StationUi : public gui::WindowApp {
 public:
     StationUi(StationBackend& backend, gui::TileStore& tiles, StationUiOptions options);
     ~StationUi() override;
 
-    void frame(const gui::Fonts& fonts);
-    void endFrame() { textures_.endFrame(); }
+    void frame(const gui::Fonts& fonts) override;
+    void endFrame() override { textures_.endFrame(); }
 
     bool showScreen(std::string_view screen) override;
     bool setField(std::string_view field, std::string_view value) override;
@@ -41,12 +42,7 @@ public:
 
 private:
     template <class T>
-    struct Call {
-        std::future<Outcome<T>> future;
-        std::optional<Outcome<T>> last;
-        bool busy() const { return future.valid(); }
-        bool collect();
-    };
+    using Call = gui::PendingCall<T>;
 
     struct AccountForm {
         std::string username, password, password_again, display_name, captcha_answer;
@@ -65,6 +61,7 @@ private:
     void drawLive(const gui::Fonts& fonts);
     void drawVideo(ImVec2 size);
     void drawAlertPanel(const gui::Fonts& fonts, ImVec2 size);
+    void drawReviewBanner(const StationAlert& alert, const gui::Fonts& fonts);
     void drawStationMap(ImVec2 size);
     void drawConnection();
     void drawFigures();
@@ -89,7 +86,9 @@ private:
     AccountForm account_;
     std::optional<StationSettings> settings_;
     std::vector<std::string> voices_;
-    std::string settings_message_;
+    std::string settings_message_;     // a refusal, or what was applied
+    std::string settings_refused_field_;
+    std::vector<std::string> settings_notes_;
     bool settings_failed_ = false;
     gui::MapView map_view_;
     bool map_drawn_ = false;
@@ -98,7 +97,7 @@ private:
     Call<protocol::CaptchaChallenge> captcha_call_;
     Call<protocol::LoginResponse> login_call_;
     Call<protocol::RegisterResponse> register_call_;
-    Call<Done> settings_call_;
+    Call<SettingsApplied> settings_call_;
     struct SettingsRead {
         StationSettings settings;
         std::vector<std::string> voices;

@@ -45,7 +45,7 @@ void ConsoleApp::drawAlertCard(const proto::Sighting& sighting, const gui::Fonts
     // Tall enough for the image with its caption and for the text column
     // (large name, badge, four lines, a button).
     const float text_column = fonts.large->FontSize + ImGui::GetStyle().ItemSpacing.y +
-                              5 * ImGui::GetTextLineHeightWithSpacing() + ImGui::GetFrameHeightWithSpacing();
+                              6 * ImGui::GetTextLineHeightWithSpacing() + ImGui::GetFrameHeightWithSpacing();
     const float height = std::max(image + ImGui::GetTextLineHeightWithSpacing(), text_column) +
                          ImGui::GetStyle().WindowPadding.y * 2;
     ImGui::PushStyleColor(ImGuiCol_Border, fresh ? gui::dangerColor(sighting.danger)
@@ -85,6 +85,20 @@ void ConsoleApp::drawAlertCard(const proto::Sighting& sighting, const gui::Fonts
     ImGui::Text("Seen: %s (%s)", gui::formatTime(sighting.observed_at_ms).c_str(),
                 gui::formatAge(sighting.observed_at_ms, gui::nowUnixMs()).c_str());
     ImGui::Text("Face distance: %.3f (lower is closer)", sighting.distance);
+    const ReviewState review = reviewOf(sighting);
+    switch (review.status) {
+        case ReviewStatus::Pending:
+            ImGui::TextColored(gui::colors::kWarning, "UNCONFIRMED - waiting for an operator's review");
+            break;
+        case ReviewStatus::Confirmed:
+            ImGui::TextColored(gui::colors::kDanger, "CONFIRMED by %s %s", review.decided_by.c_str(),
+                               review.decided_at_ms ? ("at " + gui::formatTime(review.decided_at_ms)).c_str() : "");
+            break;
+        case ReviewStatus::Dismissed:
+            ImGui::TextDisabled("DISMISSED by %s: %s", review.decided_by.c_str(),
+                                review.reason.empty() ? "no reason given" : review.reason.c_str());
+            break;
+    }
     if (fresh) {
         if (ImGui::Button("Acknowledge")) acknowledge(sighting.id);
     } else {

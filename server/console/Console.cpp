@@ -5,25 +5,16 @@
 #include "server/console/HqBackend.hpp"
 #include "server/core/HqService.hpp"
 
-#include <iostream>
-#include <optional>
-
 namespace vigil::console {
 
 int runConsole(server::HqService& service, const server::ServerConfig& config) {
-    const auto environment = gui::GuiEnvironment::fromEnvironment("vigil-server");
-    std::optional<gui::GuiWindow> window;
-    try {
-        window.emplace(gui::WindowOptions{"Vigil HQ - " + config.server_name, 1400, 880});
-    } catch (const std::exception& error) {
-        std::cerr << "vigil-server: " << error.what() << "\n";
-        return 2;
-    }
-    gui::TileStore tiles(environment.tiles);
     HqBackend backend(service);
-    ConsoleApp app(backend, tiles, ConsoleOptions{environment.blur_faces});
-    return gui::runAppLoop(*window, environment, app, [&] { app.frame(window->fonts()); },
-                           [&] { app.endFrame(); });
+    gui::AppWindowSpec spec;
+    spec.application = "vigil-server";
+    spec.window = {"Vigil HQ - " + config.server_name, 1400, 880};
+    return gui::runWindowApp(spec, [&](gui::TileStore& tiles, const gui::GuiEnvironment& environment) {
+        return std::make_unique<ConsoleApp>(backend, tiles, ConsoleOptions{environment.blur_faces});
+    });
 }
 
 }  // namespace vigil::console

@@ -14,19 +14,6 @@ namespace vigil::console {
 using namespace std::chrono_literals;
 namespace proto = vigil::protocol;
 
-template <class T>
-bool ConsoleApp::Call<T>::collect() {
-    if (!gui::isReady(future)) return false;
-    try {
-        last = future.get();
-    } catch (const std::exception& error) {
-        // A backend that throws is a bug behind the interface; show it, keep running.
-        last = Outcome<T>::failure(proto::ErrorCode::Internal, error.what());
-    }
-    future = {};
-    return true;
-}
-
 ConsoleApp::ConsoleApp(ConsoleBackend& backend, gui::TileStore& tiles, ConsoleOptions options)
     : backend_(backend), tiles_(tiles), options_(options) {
     requestCaptcha();
@@ -108,6 +95,8 @@ void ConsoleApp::logout() {
     users_call_.last.reset();
     sightings_call_.last.reset();
     audit_call_.last.reset();
+    pending_call_.last.reset();
+    review_ = {};
     screen_ = Screen::Login;
     requestCaptcha();
 }
@@ -124,6 +113,8 @@ void ConsoleApp::refreshLists(bool force) {
         sightings_call_.future = tasks_.post([this] { return backend_.sightings(200); });
     if (isAdmin() && !users_call_.busy())
         users_call_.future = tasks_.post([this] { return backend_.users(); });
+    if (canEditWatchlist() && !pending_call_.busy())
+        pending_call_.future = tasks_.post([this] { return backend_.pendingSightings(); });
     if (isAdmin() && !audit_call_.busy())
         audit_call_.future = tasks_.post([this] { return backend_.audit(500); });
     if (!status_call_.valid()) status_call_ = tasks_.post([this] { return backend_.status(); });
@@ -155,13 +146,17 @@ void ConsoleApp::collectCalls() {
     }
     persons_call_.collect();
     users_call_.collect();
+    pending_call_.collect();
+    collectReview();
     audit_call_.collect();
     if (sightings_call_.collect() && sightings_call_.last->ok()) {
         // Merge: keep pushed alerts, add stored ones not seen yet; newest first.
+        // A stored one also carries the latest review decision.
         for (const auto& sighting : *sightings_call_.last->value) {
-            const bool known = std::any_of(alerts_.begin(), alerts_.end(),
-                                           [&](const auto& a) { return a.id == sighting.id; });
-            if (!known) alerts_.push_back(sighting);
+            const auto known = std::find_if(alerts_.begin(), alerts_.end(),
+                                            [&](const auto& a) { return a.id == sighting.id; });
+            if (known == alerts_.end()) alerts_.push_back(sighting);
+            else *known = sighting;
         }
         std::sort(alerts_.begin(), alerts_.end(), [](const auto& a, const auto& b) {
             return a.received_at_ms > b.received_at_ms;
@@ -215,10 +210,12 @@ void ConsoleApp::collectCalls() {
     }
     if (session_) {
         auto pushed = backend_.pollAlerts();
+        // A push of a known sighting is its review decision: replace it in place.
         for (auto& sighting : pushed) {
-            const bool known = std::any_of(alerts_.begin(), alerts_.end(),
-                                           [&](const auto& a) { return a.id == sighting.id; });
-            if (!known) alerts_.insert(alerts_.begin(), std::move(sighting));
+            const auto known = std::find_if(alerts_.begin(), alerts_.end(),
+                                            [&](const auto& a) { return a.id == sighting.id; });
+            if (known == alerts_.end()) alerts_.insert(alerts_.begin(), std::move(sighting));
+            else *known = std::move(sighting);
         }
     }
 }
@@ -363,6 +360,7 @@ void ConsoleApp::drawShell(const gui::Fonts& fonts) {
         case Screen::PersonForm: drawPersonForm(fonts); break;
         case Screen::Accounts: drawAccounts(fonts); break;
         case Screen::Alerts: drawAlerts(fonts); break;
+        case Screen::Review: drawReview(fonts); break;
         case Screen::Map: drawMap(fonts); break;
         case Screen::Audit: drawAudit(fonts); break;
         case Screen::Status: drawStatus(fonts); break;
@@ -384,6 +382,7 @@ void ConsoleApp::drawNavigation() {
     const bool staff = canEditWatchlist();
     item("Wanted persons", Screen::Persons, session_->role != proto::Role::Viewer);
     item("Live alerts", Screen::Alerts, true, unacknowledgedAlerts());
+    item("Review queue", Screen::Review, staff, pendingReviews());
     item("Map", Screen::Map, true);
     item("Accounts", Screen::Accounts, isAdmin());
     item("Audit log", Screen::Audit, isAdmin());
@@ -427,6 +426,10 @@ bool ConsoleApp::showScreen(std::string_view screen) {
         startEdit(*person);
     } else if (screen == "accounts") screen_ = Screen::Accounts;
     else if (screen == "alerts") screen_ = Screen::Alerts;
+    else if (screen == "review") {
+        if (!canEditWatchlist()) return false;
+        screen_ = Screen::Review;
+    }
     else if (screen == "map") screen_ = Screen::Map;
     else if (screen == "audit") screen_ = Screen::Audit;
     else if (screen == "status") screen_ = Screen::Status;
@@ -447,6 +450,15 @@ bool ConsoleApp::setField(std::string_view field, std::string_view value) {
     else if (field == "notes") form_.notes = text;
     else if (field == "photo-path") form_.photo_path = text;
     else if (field == "danger") return proto::parseDangerLevel(text, form_.danger);
+    else if (field == "dismiss-reason") {
+        for (const DismissReason reason : {DismissReason::WrongPerson, DismissReason::PoorImage,
+                                           DismissReason::Duplicate, DismissReason::Other})
+            if (text == describe(reason)) {
+                review_.reason = reason;
+                return true;
+            }
+        return false;
+    } else if (field == "dismiss-text") review_.text = text;
     else return false;
     return true;
 }
@@ -478,6 +490,15 @@ bool ConsoleApp::press(std::string_view action) {
         return false;
     } else if (action == "acknowledge-all") {
         for (const auto& alert : alerts_) acknowledge(alert.id);
+    } else if (action == "review-confirm") {
+        if (!selectedReview()) return false;
+        confirmSelected();
+    } else if (action == "review-dismiss") {
+        if (!selectedReview()) return false;
+        review_.dismissing = true;
+    } else if (action == "review-dismiss-send") {
+        if (!selectedReview() || !review_.dismissing) return false;
+        dismissSelected();
     } else if (action == "refresh") refreshLists(true);
     else return false;
     return true;
@@ -504,12 +525,19 @@ std::optional<bool> ConsoleApp::condition(std::string_view name) {
     }
     if (name == "audit-loaded") return listed(audit_call_) && !audit_call_.last->value->empty();
     if (name == "map-drawn") return map_drawn_;
+    if (name == "has-pending-review") return pendingReviews() > 0;
+    if (name == "review-empty") return pending_call_.succeeded() && !pending_call_.busy() && pendingReviews() == 0;
+    if (name == "review-recorded") return review_call_.succeeded() && !review_call_.busy();
+    if (name == "has-decided-alert")
+        return std::any_of(alerts_.begin(), alerts_.end(),
+                           [](const auto& s) { return reviewOf(s).status != ReviewStatus::Pending; });
     if (name == "idle") {
         // Finished and collected: an answer still waiting in its future
         // would make the next press of the same button a no-op.
         const bool any_busy = captcha_call_.busy() || login_call_.busy() || persons_call_.busy() ||
                               users_call_.busy() || sightings_call_.busy() || audit_call_.busy() ||
-                              photo_call_.busy() || add_call_.busy() || change_call_.busy();
+                              photo_call_.busy() || add_call_.busy() || change_call_.busy() ||
+                              pending_call_.busy() || review_call_.busy();
         return tasks_.pending() == 0 && !any_busy;
     }
     return std::nullopt;

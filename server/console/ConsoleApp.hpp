@@ -5,6 +5,7 @@
 // The app keeps only view state (which screen, text being typed, what is
 // selected, which alerts this operator acknowledged).
 
+#include "client/gui/toolkit/AppLoop.hpp"
 #include "client/gui/toolkit/BackgroundTasks.hpp"
 #include "client/gui/toolkit/GuiWindow.hpp"
 #include "client/gui/toolkit/MapWidget.hpp"
@@ -31,17 +32,17 @@ struct ConsoleOptions {
     std::chrono::milliseconds refresh_interval{2000};
 };
 
-enum class Screen { Login, Persons, PersonForm, Accounts, Alerts, Map, Audit, Status };
+enum class Screen { Login, Persons, PersonForm, Accounts, Alerts, Review, Map, Audit, Status };
 
-class ConsoleApp : public gui::UiScriptTarget {
+class ConsoleApp : public gui::WindowApp {
 public:
     ConsoleApp(ConsoleBackend& backend, gui::TileStore& tiles, ConsoleOptions options);
     ~ConsoleApp() override;
 
     // Draws the whole window for one frame.
-    void frame(const gui::Fonts& fonts);
+    void frame(const gui::Fonts& fonts) override;
     // Call after the frame was rendered (releases idle textures).
-    void endFrame() { textures_.endFrame(); }
+    void endFrame() override { textures_.endFrame(); }
 
     // UiScriptTarget
     bool showScreen(std::string_view screen) override;
@@ -50,16 +51,8 @@ public:
     std::optional<bool> condition(std::string_view name) override;
 
 private:
-    // A backend call in flight and the last answer it gave.
     template <class T>
-    struct Call {
-        std::future<Outcome<T>> future;
-        std::optional<Outcome<T>> last;
-        std::chrono::steady_clock::time_point started{};
-        bool busy() const { return future.valid(); }
-        // Moves a finished answer into `last`; true when one just arrived.
-        bool collect();
-    };
+    using Call = gui::PendingCall<T>;
 
     struct LoginForm {
         std::string username, password, captcha_answer, one_time_code;
@@ -81,6 +74,17 @@ private:
         bool saved = false;
     };
 
+    // The review queue's view state: which sighting, the dismissal being written.
+    struct ReviewForm {
+        std::optional<std::uint64_t> selected;
+        bool dismissing = false;
+        DismissReason reason = DismissReason::WrongPerson;
+        std::string text;
+        std::string message;
+        bool failed = false;
+        std::uint64_t map_for = 0;  // the sighting the small map was centred on
+    };
+
     // screens
     void drawLogin(const gui::Fonts& fonts);
     void drawShell(const gui::Fonts& fonts);
@@ -95,6 +99,9 @@ private:
     void drawAlerts(const gui::Fonts& fonts);
     void drawAlertCard(const protocol::Sighting& sighting, const gui::Fonts& fonts);
     void drawMap(const gui::Fonts& fonts);
+    void drawReview(const gui::Fonts& fonts);
+    void drawReviewDetail(const protocol::Sighting& sighting, const gui::Fonts& fonts);
+    void handleReviewKeys();
     void drawAudit(const gui::Fonts& fonts);
     void drawStatus(const gui::Fonts& fonts);
 
@@ -111,6 +118,11 @@ private:
     void decide(const std::string& username, protocol::UserAction action, protocol::Role role);
     void collectCalls();
     void acknowledge(std::uint64_t sighting_id);
+    void confirmSelected();
+    void dismissSelected();
+    void collectReview();
+    const protocol::Sighting* selectedReview() const;
+    std::size_t pendingReviews() const;
 
     bool canEditWatchlist() const;
     bool isAdmin() const;
@@ -153,6 +165,10 @@ private:
     Call<PhotoCheck> photo_call_;
     Call<protocol::PersonAdded> add_call_;
     Call<Done> change_call_;  // update, remove, user decisions
+    Call<std::vector<protocol::Sighting>> pending_call_;  // the review queue
+    Call<Done> review_call_;                              // confirm or dismiss
+    ReviewForm review_;
+    gui::MapView review_map_;
     std::string change_what_;
     std::future<HqStatus> status_call_;
     HqStatus status_;

@@ -245,6 +245,18 @@ HqStatus HqBackend::status() {
     return status;
 }
 
+Outcome<std::vector<proto::Sighting>> HqBackend::pendingSightings() {
+    return Outcome<std::vector<proto::Sighting>>::failure(proto::ErrorCode::InvalidRequest, "review not available");
+}
+
+Outcome<Done> HqBackend::confirmSighting(std::uint64_t) {
+    return Outcome<Done>::failure(proto::ErrorCode::InvalidRequest, "review not available");
+}
+
+Outcome<Done> HqBackend::dismissSighting(std::uint64_t, DismissReason, const std::string&) {
+    return Outcome<Done>::failure(proto::ErrorCode::InvalidRequest, "review not available");
+}
+
 std::vector<proto::Sighting> HqBackend::pollAlerts() {
     std::lock_guard lock(mutex_);
     return std::exchange(pushed_, {});

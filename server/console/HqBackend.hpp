@@ -41,6 +41,9 @@ public:
     Outcome<std::vector<protocol::Sighting>> sightings(std::uint32_t limit) override;
     Outcome<std::vector<protocol::AuditEntry>> audit(std::uint32_t limit) override;
     HqStatus status() override;
+    Outcome<std::vector<protocol::Sighting>> pendingSightings() override;
+    Outcome<Done> confirmSighting(std::uint64_t sighting_id) override;
+    Outcome<Done> dismissSighting(std::uint64_t sighting_id, DismissReason reason, const std::string& text) override;
     std::vector<protocol::Sighting> pollAlerts() override;
 
 private:

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 using namespace vigil;
 using namespace vigil::client;
@@ -200,4 +201,79 @@ TEST_CASE("end to end over TLS: one alert for the enrolled person, none for othe
     CHECK(seconds > 2.0);
     CHECK(seconds < 15.0);
     CHECK(std::sqrt(sum / static_cast<double>(samples.size())) > 500.0);
+}
+
+TEST_CASE("settings changed while the station runs: a refused one changes nothing; a new source, threshold and speech apply without a restart and are saved") {
+    if (!haveShared()) return;
+    test::TempDir dir("station-settings");
+    const fs::path empty = dir.path / "empty.avi";
+    const fs::path withObama = dir.path / "obama.avi";
+    test::writeSceneVideo(empty, {{kFaces / "kit_harington" / "kit1.jpg", 1.0}}, 15.0);
+    test::writeSceneVideo(withObama, {{kFaces / "obama" / "obama2.jpg", 1.5}, {{}, 0.3}}, 15.0);
+    const fs::path configFile = dir.path / "station.conf";
+    std::ofstream(configFile) << "# the north gate\naddress = North gate\nsource = " << empty.string() << "\n";
+
+    StationConfig config;
+    config.configFile = configFile;
+    config.dataDir = dir.path / "data";
+    config.keyFile = dir.path / "config" / "station.key";
+    config.source = empty.string();
+    config.realtime = false;
+    config.nominatimUrl = "off";
+    config.speech = "wav";
+    config.wavDir = dir.path / "spoken";
+    config.enrolLocal = {"Barack Obama=" + (kFaces / "obama" / "obama1.jpg").string()};
+    StationCore core(config);
+    core.startPipeline();
+    REQUIRE(core.waitPipelineFinished(120s));
+    CHECK(core.snapshot().alerts.empty());  // nobody on the list in the first video
+
+    // A refusal names the field and changes nothing, not even the file.
+    auto wanted = core.settings();
+    wanted.source = (dir.path / "no-such-clip.mp4").string();
+    wanted.matchThreshold = 0.5f;
+    const auto refused = core.applySettings(wanted);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.refusal->field == "source");
+    CHECK(refused.refusal->sentence.find("There is no video file at") == 0);
+    CHECK(core.settings().matchThreshold == doctest::Approx(0.6));
+    {
+        std::ifstream in(configFile);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        CHECK(text.find("threshold") == std::string::npos);
+    }
+
+    // Accepted: the video stages restart on the new source (models kept),
+    // the new threshold matches, speech is off so nothing is spoken.
+    wanted.source = withObama.string();
+    wanted.speech = false;
+    const auto applied = core.applySettings(wanted);
+    REQUIRE_MESSAGE(applied.ok(), (applied.refusal ? applied.refusal->sentence : ""));
+    CHECK(applied.saveError.empty());
+    CHECK_FALSE(applied.restartNeeded);
+    REQUIRE(core.waitPipelineFinished(120s));
+    REQUIRE(core.waitSpeechIdle(30s));
+    const auto snapshot = core.snapshot();
+    REQUIRE(snapshot.alerts.size() == 1);
+    CHECK(snapshot.alerts[0].name == "Barack Obama");
+    CHECK(snapshot.alerts[0].distance <= 0.5f);
+    CHECK(core.spokenWavFiles().empty());
+    CHECK(core.settings() == wanted);
+
+    // Saved for the next start, the officer's other lines kept.
+    const char* args[] = {"vigil-client", "--config", configFile.c_str()};
+    std::ostringstream help;
+    const auto reread = parseStationConfig(3, args, help);
+    REQUIRE(reread.error.empty());
+    CHECK(reread.config.source == withObama.string());
+    CHECK(reread.config.matchThreshold == doctest::Approx(0.5));
+    CHECK(reread.config.speech == "off");
+    CHECK(reread.config.address == "North gate");
+
+    // A new HQ address is saved but waits for the next start.
+    wanted.serverAddress = "hq.example.org:9443";
+    const auto moved = core.applySettings(wanted);
+    REQUIRE(moved.ok());
+    CHECK(moved.restartNeeded);
+    core.stop();
 }

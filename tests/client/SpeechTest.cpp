@@ -2,6 +2,7 @@
 #include "client/core/Speech.hpp"
 #include "support/TestCerts.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -105,4 +106,28 @@ TEST_CASE("saying something never waits for the voice, and a backlog drops the o
     REQUIRE(speech.waitIdle(60s));
     CHECK(speech.dropped() >= 1);
     CHECK(speech.writtenFiles().size() + speech.dropped() == 6);
+}
+
+TEST_CASE("speech switched off while running says nothing more; switched on again it speaks with the new voice") {
+    vigil::test::TempDir dir("speech-switch");
+    SpeechOptions options;
+    options.output = SpeechOptions::Output::WavFiles;
+    options.wavDirectory = dir.path;
+    Speech speech(options);
+    speech.setOutput(SpeechOptions::Output::Off);
+    speech.say("Alert. This must not be spoken.");
+    REQUIRE(speech.waitIdle(30s));
+    CHECK(speech.writtenFiles().empty());
+
+    const auto voices = Speech::installedVoices();
+    REQUIRE(std::find(voices.begin(), voices.end(), "de") != voices.end());
+    CHECK(std::find(voices.begin(), voices.end(), "en") != voices.end());  // bare language for en-gb
+    speech.setVoice("de");
+    speech.setOutput(SpeechOptions::Output::WavFiles);
+    CHECK(speech.output() == SpeechOptions::Output::WavFiles);
+    speech.say("Achtung. Gesuchte Person erkannt.");
+    REQUIRE(speech.waitIdle(30s));
+    CHECK(speech.lastError().empty());
+    REQUIRE(speech.writtenFiles().size() == 1);
+    CHECK(rms(readWav(speech.writtenFiles()[0]).samples) > 500.0);
 }

@@ -2,7 +2,7 @@
 // CAPTCHA, the recognition engine): what the console's screens rely on.
 #include "server/console/HqBackend.hpp"
 
-#include "gui/ShowcaseEnroller.hpp"
+#include "gui/ShowcaseHq.hpp"
 #include "support/TestCerts.hpp"
 #include "vigil/recognition/ModelPaths.hpp"
 
@@ -19,22 +19,15 @@ using vigil::console::HqBackend;
 
 namespace {
 
-constexpr const char* kAnswer = "K3YW4T";
-constexpr const char* kAdminPassword = "Kestrel-Harbour-2026!";
-
-class KnownCaptchaText : public CaptchaTextSource {
-public:
-    std::string next() override { return kAnswer; }
-};
+constexpr const char* kAnswer = vigil::test::kShowcaseCaptchaText;
+constexpr const char* kAdminPassword = vigil::test::kShowcaseAdminPassword;
+using vigil::test::KnownCaptchaText;
 
 std::string facePath(const std::string& relative) {
     return (std::filesystem::path(VIGIL_SOURCE_DIR) / ".." / "shared" / "faces" / relative).string();
 }
 
-proto::Bytes readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+proto::Bytes readFile(const std::string& path) { return vigil::test::readShowcaseFile(path); }
 
 struct Hq {
     vigil::test::TempDir dir{"console-backend"};

@@ -28,4 +28,15 @@ inline double changedFraction(const cv::Mat& a, const cv::Mat& b) {
     return static_cast<double>(cv::countNonZero(changed)) / static_cast<double>(a.total());
 }
 
+// Share of pixels (0..1) within `tolerance` (per channel) of the colour
+// `bgr`: whether a screen shows a state drawn in a colour of its own (the
+// station's UNCONFIRMED, CONFIRMED and WITHDRAWN banners).
+inline double colourFraction(const cv::Mat& bgr, const cv::Scalar& colour, int tolerance = 6) {
+    cv::Mat inside;
+    const cv::Scalar low(colour[0] - tolerance, colour[1] - tolerance, colour[2] - tolerance);
+    const cv::Scalar high(colour[0] + tolerance, colour[1] + tolerance, colour[2] + tolerance);
+    cv::inRange(bgr, low, high, inside);
+    return static_cast<double>(cv::countNonZero(inside)) / static_cast<double>(bgr.total());
+}
+
 }  // namespace vigil::test

@@ -4,6 +4,7 @@
 #include <opencv2/imgproc.hpp>
 
 using vigil::test::changedFraction;
+using vigil::test::colourFraction;
 using vigil::test::greyStdDev;
 
 namespace {
@@ -27,4 +28,12 @@ TEST_CASE("the same screen twice differs nowhere, another panel makes it differ"
     cv::rectangle(b, {240, 100, 300, 200}, cv::Scalar(200, 200, 200), cv::FILLED);
     CHECK(changedFraction(a, b) > 0.2);
     CHECK(changedFraction(a, cv::Mat(10, 10, CV_8UC3)) == 1.0);
+}
+
+TEST_CASE("a banner in its own colour is found on the screen, and absent from a screen without it") {
+    cv::Mat with = screen();
+    const cv::Scalar amber(13, 102, 140);  // BGR
+    cv::rectangle(with, {240, 100, 300, 30}, amber, cv::FILLED);
+    CHECK(colourFraction(with, amber) == doctest::Approx(300.0 * 30 / (400 * 600)));
+    CHECK(colourFraction(screen(), amber) == 0.0);
 }

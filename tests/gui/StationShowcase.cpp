@@ -15,8 +15,7 @@
 #include "client/core/StationCore.hpp"
 #include "client/gui/StationApp.hpp"
 #include "server/core/HqServer.hpp"
-#include "server/core/HqService.hpp"
-#include "gui/ShowcaseEnroller.hpp"
+#include "gui/ShowcaseHq.hpp"
 #include "support/TestCerts.hpp"
 
 #include <sys/stat.h>
@@ -24,52 +23,25 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
-#include <map>
 #include <string>
 
 namespace {
 
 namespace proto = vigil::protocol;
 using namespace vigil::server;
-
-constexpr const char* kCaptchaText = "K3YW4T";
-
-class KnownCaptchaText : public CaptchaTextSource {
-public:
-    std::string next() override { return kCaptchaText; }
-};
-
-proto::Bytes readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-template <class R>
-auto require(R result, const char* what) {
-    if (!result.ok())
-        throw std::runtime_error(std::string(what) + ": " + std::string(proto::errorSentence(result.error().code)) +
-                                 " (" + result.error().text + ")");
-    return std::move(*result);
-}
+using namespace vigil::test;
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::map<std::string, std::string> options;
-    bool fresh = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "--fresh") fresh = true;
-        else if (i + 1 < argc) options[arg] = argv[++i];
-    }
-    if (!options.contains("--data-dir") || !options.contains("--enrol") || !options.contains("--video")) {
+    auto args = parseShowcaseArgs(argc, argv);
+    const bool fresh = args.flags.contains("--fresh");
+    if (!args.has("--data-dir") || !args.has("--enrol") || !args.has("--video")) {
         std::cerr << "usage: " << argv[0] << " --data-dir DIR --enrol PHOTO --video CLIP [--fresh]\n";
         return 2;
     }
     try {
-        const std::filesystem::path dir = options["--data-dir"];
+        const std::filesystem::path dir = args.values["--data-dir"];
         std::filesystem::create_directories(dir / "station");
         const auto certs = vigil::test::makeTestCerts(dir / "certs");
 
@@ -80,40 +52,37 @@ int main(int argc, char** argv) {
         server_config.certificate = certs.cert();
         server_config.private_key = certs.key();
         server_config.server_name = "Vigil HQ (showcase)";
-        HqDependencies deps;
-        deps.captcha_text = std::make_unique<KnownCaptchaText>();
-        deps.enroller = vigil::test::makeShowcaseEnroller();
-        HqService service(server_config, std::move(deps));
-        require(service.bootstrapAdmin("admin", "Kestrel-Harbour-2026!"), "bootstrap admin");
-        const Actor admin{"admin", proto::Role::Admin, "showcase"};
-        require(service.addUser(admin, "station-north", "Granite-Meadow-2026!", proto::Role::Station), "add station");
+        ShowcaseHq hq(server_config);
+        HqService& service = *hq.service;
+        const Actor& admin = hq.admin;
         proto::PersonDetails details;
         details.name = "Demo Subject Two";
         details.aliases = {"D2"};
         details.reason = "Demonstration record enrolled from a public test photo";
         details.danger = proto::DangerLevel::Extreme;
         details.notes = "Not a real case.";
-        require(service.addPerson(admin, details, {readFile(options["--enrol"])}), "add person");
+        hq.addPerson(details, args.values["--enrol"]);
         HqServer server(service, server_config);
 
         vigil::client::StationConfig config;
         config.serverHost = "localhost";
         config.serverPort = server.port();
         config.caFile = certs.ca();
-        config.username = "station-north";
+        config.username = kShowcaseStation;
         config.dataDir = dir / "station";
         config.keyFile = dir / "station" / "at-rest.key";
-        config.source = options["--video"];
+        config.source = args.values["--video"];
         config.realtime = true;
         config.speech = "off";
         config.address = "Berlin Hauptbahnhof, north entrance";
         config.latitude = 52.5251;
         config.longitude = 13.3694;
         config.nominatimUrl = "http://127.0.0.1:9";  // never asked: the coordinates are given
+        config.configFile = dir / "station" / "station.conf";  // where the settings screen saves
         if (!fresh) {
             // Provisioned earlier: a token issued by an admin, kept like the
             // station keeps its own (owner-only file).
-            const auto issued = require(service.issueSessionToken(admin, "station-north"), "issue token");
+            const auto issued = require(service.issueSessionToken(admin, kShowcaseStation), "issue token");
             config.sessionTokenFile = dir / "station" / "session.token";
             std::ofstream(config.sessionTokenFile) << issued.token << "\n";
             ::chmod(config.sessionTokenFile.c_str(), 0600);

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cstring>
+#include <optional>
 #include <random>
 
 using namespace vigil::protocol;
@@ -26,16 +27,31 @@ std::vector<std::uint8_t> hostilePayload(std::uint16_t wireType, std::uint64_t c
 
 constexpr std::uint16_t indexOf(const Message& m) { return static_cast<std::uint16_t>(m.index()); }
 
+// Decodes under an allocation probe; the verdict and the largest single
+// allocation made while decoding.
+struct ProbedDecode {
+    std::optional<DecodeFailure> failure;
+    std::size_t largestAllocation = 0;
+};
+
+ProbedDecode decodeProbed(const std::vector<std::uint8_t>& payload, const FrameLimits& limits) {
+    vigil::test::AllocationProbe probe;
+    auto r = decodePayload(payload, limits);
+    const auto largest = probe.largest();
+    return {std::move(r.failure), largest};
+}
+
+void checkRejectedSmall(const ProbedDecode& d, DecodeError expected, std::size_t maxAllocation = 4096) {
+    REQUIRE(d.failure);
+    CHECK(d.failure->error == expected);
+    CHECK(d.largestAllocation < maxAllocation);
+}
+
 }  // namespace
 
 TEST_CASE("a vector count of 2^32 inside a 64-byte frame is rejected without allocating") {
-    const auto payload = hostilePayload(indexOf(UserList{}), 1ULL << 32);
-    vigil::test::AllocationProbe probe;
-    const auto r = decodePayload(payload, kSessionLimits);
-    const auto largest = probe.largest();
-    REQUIRE(r.failure);
-    CHECK(r.failure->error == DecodeError::CountExceedsLimit);
-    CHECK(largest < 4096);
+    checkRejectedSmall(decodeProbed(hostilePayload(indexOf(UserList{}), 1ULL << 32), kSessionLimits),
+                       DecodeError::CountExceedsLimit);
 }
 
 TEST_CASE("a count within the protocol limit but beyond the frame is rejected without allocating") {
@@ -43,55 +59,30 @@ TEST_CASE("a count within the protocol limit but beyond the frame is rejected wi
     const FrameLimits generous{1u << 30, 1u << 30, 0xFFFFFFFFu};
     // 2^32 - 1 elements: within the 32-bit protocol limit, far beyond the frame.
     SUBCASE("vector of structs") {
-        const auto payload = hostilePayload(indexOf(UserList{}), 0xFFFFFFFFULL);
-        vigil::test::AllocationProbe probe;
-        const auto r = decodePayload(payload, generous);
-        const auto largest = probe.largest();
-        REQUIRE(r.failure);
-        CHECK(r.failure->error == DecodeError::CountExceedsRemainingBytes);
-        CHECK(largest < 4096);
+        checkRejectedSmall(decodeProbed(hostilePayload(indexOf(UserList{}), 0xFFFFFFFFULL), generous),
+                           DecodeError::CountExceedsRemainingBytes);
     }
     SUBCASE("byte blob") {
         // CaptchaChallenge: challenge_id (empty string: 8 zero bytes), then png count.
-        const auto payload = hostilePayload(indexOf(CaptchaChallenge{}), 0xFFFFFFFFULL, 8);
-        vigil::test::AllocationProbe probe;
-        const auto r = decodePayload(payload, generous);
-        const auto largest = probe.largest();
-        REQUIRE(r.failure);
-        CHECK(r.failure->error == DecodeError::CountExceedsRemainingBytes);
-        CHECK(largest < 4096);
+        checkRejectedSmall(decodeProbed(hostilePayload(indexOf(CaptchaChallenge{}), 0xFFFFFFFFULL, 8), generous),
+                           DecodeError::CountExceedsRemainingBytes);
     }
     SUBCASE("a plausible count of structs that each need many bytes") {
         // 40 elements in 49 bytes passes the 1-byte-per-element bound, but
         // decoding them must fail on truncation while memory stays small.
-        const auto payload = hostilePayload(indexOf(UserList{}), 40);
-        vigil::test::AllocationProbe probe;
-        const auto r = decodePayload(payload, generous);
-        const auto largest = probe.largest();
-        REQUIRE(r.failure);
-        CHECK(r.failure->error == DecodeError::TruncatedPayload);
-        CHECK(largest < 64 * 1024);
+        checkRejectedSmall(decodeProbed(hostilePayload(indexOf(UserList{}), 40), generous),
+                           DecodeError::TruncatedPayload, 64 * 1024);
     }
 }
 
 TEST_CASE("a string length of 2^32 inside a 64-byte frame is rejected without allocating") {
-    const auto payload = hostilePayload(indexOf(LoginRequest{}), 1ULL << 32);
-    vigil::test::AllocationProbe probe;
-    const auto r = decodePayload(payload, kPreLoginLimits);
-    const auto largest = probe.largest();
-    REQUIRE(r.failure);
-    CHECK(r.failure->error == DecodeError::StringTooLong);
-    CHECK(largest < 4096);
+    checkRejectedSmall(decodeProbed(hostilePayload(indexOf(LoginRequest{}), 1ULL << 32), kPreLoginLimits),
+                       DecodeError::StringTooLong);
 
     const FrameLimits generous{1u << 30, 0xFFFFFFFFu, 0xFFFFFFFFu};
     // 2^32 - 1: within a 32-bit limit, so only the remaining-bytes check stops it.
-    const auto payload2 = hostilePayload(indexOf(LoginRequest{}), 0xFFFFFFFFULL);
-    vigil::test::AllocationProbe probe2;
-    const auto r2 = decodePayload(payload2, generous);
-    const auto largest2 = probe2.largest();
-    REQUIRE(r2.failure);
-    CHECK(r2.failure->error == DecodeError::CountExceedsRemainingBytes);
-    CHECK(largest2 < 4096);
+    checkRejectedSmall(decodeProbed(hostilePayload(indexOf(LoginRequest{}), 0xFFFFFFFFULL), generous),
+                       DecodeError::CountExceedsRemainingBytes);
 }
 
 TEST_CASE("strings over the pre-login limit are refused before login but fine after") {

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace vigil::gui {
 namespace {
@@ -84,6 +85,49 @@ int runAppLoop(GuiWindow& window, const GuiEnvironment& environment, UiScriptTar
         }
     }
     return 0;
+}
+
+namespace {
+
+// The screens, plus the showcase's extra actions behind them.
+class ExtendedTarget final : public UiScriptTarget {
+public:
+    ExtendedTarget(UiScriptTarget& screens, const std::function<bool(std::string_view)>& extra)
+        : screens_(screens), extra_(extra) {}
+    bool showScreen(std::string_view screen) override { return screens_.showScreen(screen); }
+    bool setField(std::string_view field, std::string_view value) override { return screens_.setField(field, value); }
+    bool press(std::string_view action) override {
+        return screens_.press(action) || (extra_ && extra_(action));
+    }
+    std::optional<bool> condition(std::string_view name) override { return screens_.condition(name); }
+
+private:
+    UiScriptTarget& screens_;
+    const std::function<bool(std::string_view)>& extra_;
+};
+
+}  // namespace
+
+int runWindowApp(const AppWindowSpec& spec, const MakeWindowApp& make) {
+    const auto environment = GuiEnvironment::fromEnvironment(spec.application);
+    std::optional<GuiWindow> window;
+    try {
+        window.emplace(spec.window);
+    } catch (const std::exception& error) {
+        std::cerr << spec.application << ": " << error.what() << "\n";
+        return 2;
+    }
+    if (spec.opened) spec.opened();
+    int status = 0;
+    {
+        TileStore tiles(environment.tiles);
+        const std::unique_ptr<WindowApp> app = make(tiles, environment);
+        ExtendedTarget target(*app, spec.extra_actions);
+        status = runAppLoop(*window, environment, target, [&] { app->frame(window->fonts()); },
+                            [&] { app->endFrame(); });
+    }
+    if (spec.closing) spec.closing();
+    return status;
 }
 
 }  // namespace vigil::gui

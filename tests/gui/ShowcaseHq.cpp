@@ -1,9 +1,11 @@
-#include "gui/ShowcaseEnroller.hpp"
+#include "gui/ShowcaseHq.hpp"
 
 #include "vigil/recognition/FaceEngine.hpp"
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <mutex>
 
 namespace vigil::test {
@@ -34,5 +36,35 @@ private:
 }  // namespace
 
 std::unique_ptr<server::FaceEnroller> makeShowcaseEnroller() { return std::make_unique<EngineEnroller>(); }
+
+protocol::Bytes readShowcaseFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+ShowcaseArgs parseShowcaseArgs(int argc, char** argv) {
+    ShowcaseArgs args;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (i + 1 < argc && !std::string(argv[i + 1]).starts_with("--")) args.values[arg] = argv[++i];
+        else args.flags.insert(arg);
+    }
+    return args;
+}
+
+ShowcaseHq::ShowcaseHq(const server::ServerConfig& config) {
+    server::HqDependencies deps;
+    deps.captcha_text = std::make_unique<KnownCaptchaText>();
+    deps.enroller = makeShowcaseEnroller();
+    service = std::make_unique<server::HqService>(config, std::move(deps));
+    require(service->bootstrapAdmin("admin", kShowcaseAdminPassword), "bootstrap admin");
+    require(service->addUser(admin, kShowcaseStation, kShowcaseStationPassword, protocol::Role::Station),
+            "add station");
+}
+
+std::uint64_t ShowcaseHq::addPerson(const protocol::PersonDetails& details, const std::string& photo) {
+    return require(service->addPerson(admin, details, {readShowcaseFile(photo)}), "add person").person_id;
+}
 
 }  // namespace vigil::test
