@@ -117,7 +117,8 @@ void ConsoleApp::drawMap(const gui::Fonts& fonts) {
     ImGui::TextUnformatted("Map of sightings and stations");
     ImGui::PopFont();
     ImGui::SameLine();
-    ImGui::TextDisabled("squares: stations (where they last reported from), circles: sightings. Drag to pan, wheel to zoom.");
+    ImGui::TextDisabled("squares: stations (blue: connected now; where they last reported from), circles: sightings. "
+                        "Drag to pan, wheel to zoom.");
     std::vector<gui::MapMarker> markers;
     // Stations: where the server lists them, else where each last reported from.
     std::map<std::string, const proto::Location*> station_places;
@@ -125,8 +126,13 @@ void ConsoleApp::drawMap(const gui::Fonts& fonts) {
         if (station.location.has_coordinates) station_places[station.username] = &station.location;
     for (const auto& sighting : alerts_)  // newest first: the first one per station wins
         if (sighting.location.has_coordinates) station_places.try_emplace(sighting.station, &sighting.location);
-    for (const auto& [name, place] : station_places)
-        markers.push_back({{place->latitude, place->longitude}, name, IM_COL32(90, 160, 250, 255), true});
+    // Connected stations in blue, the others (known from their reports) in grey.
+    for (const auto& [name, place] : station_places) {
+        const bool connected = std::any_of(status_.stations.begin(), status_.stations.end(),
+                                           [&](const auto& s) { return s.username == name; });
+        markers.push_back({{place->latitude, place->longitude}, name + (connected ? " (connected)" : ""),
+                           connected ? IM_COL32(90, 160, 250, 255) : IM_COL32(150, 155, 165, 255), true});
+    }
     int sightings_placed = 0;
     for (const auto& sighting : alerts_) {
         if (!sighting.location.has_coordinates) continue;

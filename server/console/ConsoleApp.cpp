@@ -393,6 +393,11 @@ void ConsoleApp::drawStatusBar() {
     ImGui::Separator();
     const auto& s = status_;
     const std::int64_t up = s.uptime_seconds;
+    ImGui::Text("Stations connected: %zu",
+                static_cast<std::size_t>(std::count_if(s.stations.begin(), s.stations.end(), [](const auto& c) {
+                    return c.role == proto::Role::Station;
+                })));
+    ImGui::SameLine(0, 30);
     ImGui::Text("Receiving alerts: %zu", s.alert_subscribers);
     ImGui::SameLine(0, 30);
     ImGui::Text("Watchlist v%llu (%zu persons)", static_cast<unsigned long long>(s.watchlist_version),

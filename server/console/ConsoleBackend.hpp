@@ -38,11 +38,16 @@ struct PhotoCheck {
     protocol::Bytes jpeg;           // what is uploaded when the person is saved
 };
 
+// One signed-in network session (a station, or HQ staff on another console).
 struct ConnectedStation {
     std::string username;
+    protocol::Role role = protocol::Role::Station;
     std::string address;
-    protocol::Location location;
+    std::string certificate;  // the station's client certificate name (mutual TLS), else empty
+    protocol::Location location;  // where it last reported a sighting from, if it did
     std::int64_t connected_since_ms = 0;
+    std::int64_t last_activity_ms = 0;
+    std::uint64_t requests_served = 0;
 };
 
 struct HqStatus {
@@ -50,7 +55,8 @@ struct HqStatus {
     std::uint64_t watchlist_version = 0;
     std::size_t person_count = 0;
     std::size_t alert_subscribers = 0;       // stations and consoles receiving pushes
-    std::vector<ConnectedStation> stations;  // when the server can list its sessions
+    std::vector<ConnectedStation> stations;  // signed-in network sessions, stations first
+    std::string sessions_error;              // why the sessions cannot be listed (role), else empty
     std::string model_fingerprint;
 };
 

@@ -6,6 +6,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -238,6 +239,26 @@ HqStatus HqBackend::status() {
     status.watchlist_version = service_.watchlistVersion();
     status.model_fingerprint = service_.modelFingerprint();
     const std::size_t subscribers = service_.hub().subscriberCount();
+    if (const auto who = actor()) {
+        auto sessions = service_.connectedSessions(*who);
+        if (sessions.ok()) {
+            for (const auto& session : *sessions) {
+                ConnectedStation station;
+                station.username = session.username;
+                station.role = session.role;
+                station.address = session.address;
+                station.certificate = session.station_certificate;
+                station.connected_since_ms = session.connected_since_ms;
+                station.last_activity_ms = session.last_activity_ms;
+                station.requests_served = session.requests_served;
+                status.stations.push_back(std::move(station));
+            }
+            std::stable_partition(status.stations.begin(), status.stations.end(),
+                                  [](const auto& s) { return s.role == proto::Role::Station; });
+        } else {
+            status.sessions_error = std::string(proto::errorSentence(sessions.error().code));
+        }
+    }
     std::lock_guard lock(mutex_);
     status.person_count = person_count_;
     // The console's own subscription is not a station.
