@@ -213,7 +213,7 @@ void ConsoleApp::drawStatus(const gui::Fonts& fonts) {
         ImGui::TableSetupColumn("Address");
         ImGui::TableSetupColumn("Certificate");
         ImGui::TableSetupColumn("Last reported from");
-        ImGui::TableSetupColumn("Connected for");
+        ImGui::TableSetupColumn("Connected");
         ImGui::TableSetupColumn("Last request");
         ImGui::TableHeadersRow();
         for (const auto& station : s.stations) {
@@ -233,7 +233,7 @@ void ConsoleApp::drawStatus(const gui::Fonts& fonts) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(gui::formatAge(station.connected_since_ms, now).c_str());
             ImGui::TableNextColumn();
-            ImGui::Text("%s ago (%llu served)", gui::formatAge(station.last_activity_ms, now).c_str(),
+            ImGui::Text("%s (%llu served)", gui::formatAge(station.last_activity_ms, now).c_str(),
                         static_cast<unsigned long long>(station.requests_served));
         }
         ImGui::EndTable();

@@ -121,7 +121,7 @@ void ConsoleApp::drawReview(const gui::Fonts& fonts) {
     for (const auto& sighting : *pending_call_.last->value) {
         ImGui::PushID(static_cast<int>(sighting.id));
         const std::string label = sighting.person_name + "\n" + sighting.station + ", " +
-                                  gui::formatAge(sighting.received_at_ms, gui::nowUnixMs()) + " ago";
+                                  gui::formatAge(sighting.received_at_ms, gui::nowUnixMs());
         ImGui::PushStyleColor(ImGuiCol_Text, gui::dangerColor(sighting.danger));
         ImGui::Bullet();
         ImGui::PopStyleColor();
@@ -188,7 +188,7 @@ void ConsoleApp::drawReviewDetail(const proto::Sighting& sighting, const gui::Fo
         ImGui::TextDisabled("Runner-up: no other wanted person was near");
     ImGui::Text("Station: %s", sighting.station.c_str());
     ImGui::Text("Place: %s", sighting.location.place.empty() ? "unknown" : sighting.location.place.c_str());
-    ImGui::Text("Seen: %s (%s ago); received %s", gui::formatTime(sighting.observed_at_ms).c_str(),
+    ImGui::Text("Seen: %s (%s); received %s", gui::formatTime(sighting.observed_at_ms).c_str(),
                 gui::formatAge(sighting.observed_at_ms, gui::nowUnixMs()).c_str(),
                 gui::formatTime(sighting.received_at_ms).c_str());
     ImGui::Spacing();

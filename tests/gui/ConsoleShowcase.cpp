@@ -2,16 +2,25 @@
 // data folder, filled the way HQ would fill it - an admin, a station
 // account, a pending registration, a wanted person enrolled from a real
 // photo by the recognition engine, a sighting reported by the station - so
-// that tools/screenshots can drive every screen (VIGIL_UI_SCRIPT).
+// that tools/screenshots can drive every screen (VIGIL_UI_SCRIPT). The
+// station is also signed in over TLS on loopback, so the status screen and
+// the map show a live session.
 //
 //   gui_console_showcase --data-dir DIR --enrol PHOTO --snapshot PHOTO
 
 #include "server/console/Console.hpp"
+#include "server/core/HqServer.hpp"
 #include "gui/ShowcaseHq.hpp"
+#include "protocol/TlsContext.hpp"
+#include "support/TestCerts.hpp"
+#include "WireClient.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
 
 #include <chrono>
 #include <iostream>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -28,9 +37,15 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
+        const std::filesystem::path dir = args.values["--data-dir"];
+        const auto certs = makeTestCerts(dir / "certs");
         ServerConfig config;
-        config.data_dir = args.values["--data-dir"];
+        config.data_dir = dir / "hq";
         config.server_name = "Vigil HQ (showcase)";
+        config.listen_address = "127.0.0.1";
+        config.port = 0;
+        config.certificate = certs.cert();
+        config.private_key = certs.key();
         ShowcaseHq hq(config);
         HqService& service = *hq.service;
         require(service.addUser(hq.admin, "operator", "Lantern-Quarry-2026!", proto::Role::Operator), "add operator");
@@ -61,7 +76,31 @@ int main(int argc, char** argv) {
         report.snapshot_jpeg = readShowcaseFile(args.values["--snapshot"]);
         require(service.reportSighting(hq.station, report), "report sighting");
 
-        return runConsole(service, config);
+        // The station connected over TLS, as a field station would be.
+        HqServer server(service, config);
+        boost::asio::io_context io;
+        auto work = boost::asio::make_work_guard(io);
+        std::thread io_thread([&] { io.run(); });
+        auto tls = vigil::protocol::makeClientTlsContext(certs.ca());
+        auto station = vigil::wire::WireClient::create(io, tls);
+        if (const auto error = station->connect("127.0.0.1", server.port(), "localhost")) throw std::runtime_error(*error);
+        if (!station->hello()) throw std::runtime_error("no HelloAck from the showcase server");
+        const auto login_captcha = station->call(proto::CaptchaRequest{proto::CaptchaPurpose::Login});
+        if (!login_captcha || !std::holds_alternative<proto::CaptchaChallenge>(*login_captcha))
+            throw std::runtime_error("no CAPTCHA for the station");
+        const auto logged_in = station->call(proto::LoginRequest{
+            kShowcaseStation, kShowcaseStationPassword,
+            std::get<proto::CaptchaChallenge>(*login_captcha).challenge_id, kShowcaseCaptchaText, ""});
+        if (!logged_in || !std::holds_alternative<proto::LoginResponse>(*logged_in))
+            throw std::runtime_error("the showcase station cannot sign in");
+
+        const int status = runConsole(service, config);
+        station->close();
+        server.stop();
+        work.reset();
+        io.stop();
+        io_thread.join();
+        return status;
     } catch (const std::exception& error) {
         std::cerr << "gui_console_showcase: " << error.what() << "\n";
         return 3;
