@@ -6,7 +6,7 @@ namespace vigil::protocol {
 namespace {
 
 // Order follows the Message variant; a static_assert keeps them in step.
-constexpr std::array<std::string_view, 32> kMessageNames{
+constexpr std::array<std::string_view, 35> kMessageNames{
     "Hello",          "HelloAck",         "Ping",           "Pong",
     "Error",          "Ok",               "CaptchaRequest", "CaptchaChallenge",
     "RegisterRequest", "RegisterResponse", "LoginRequest",  "LoginResponse",
@@ -15,6 +15,7 @@ constexpr std::array<std::string_view, 32> kMessageNames{
     "AlertPush",      "SightingListRequest", "SightingList", "PersonAdd",
     "PersonAdded",    "PersonUpdate",     "PersonRemove",   "UserListRequest",
     "UserList",       "UserDecision",     "AuditListRequest", "AuditList",
+    "ReviewListRequest", "ReviewDecision", "SightingDecided",
 };
 static_assert(kMessageNames.size() == std::variant_size_v<Message>,
               "every message type needs a name");

@@ -155,8 +155,12 @@ struct SightingReport {
     Location location;
     Bytes snapshot_jpeg;
     Descriptor probe{};  // the face that matched, kept if HQ dismisses it as a look-alike
+    // Issue 9 (appended): the nearest other person, so HQ sees how clear the match was.
+    std::uint64_t runner_up_id = 0;  // 0: none
+    float runner_up_distance = 0;
     template <class A> void serialize(A& ar) {
-        ar(report_id, person_id, distance, observed_at_ms, location, snapshot_jpeg, probe);
+        ar(report_id, person_id, distance, observed_at_ms, location, snapshot_jpeg, probe, runner_up_id,
+           runner_up_distance);
     }
 };
 
@@ -247,6 +251,42 @@ struct AuditList {
     template <class A> void serialize(A& ar) { ar(entries); }
 };
 
+// --- HQ staff: match review (issue 9) ------------------------------------------
+
+// The sightings waiting for a decision, oldest first. Answered by SightingList.
+struct ReviewListRequest {
+    std::uint32_t limit = 200;
+    template <class A> void serialize(A& ar) { ar(limit); }
+};
+
+// Confirm or dismiss one sighting (operator / admin). Answered by
+// SightingDecided; deciding again the same way gets the same answer.
+struct ReviewDecision {
+    std::uint64_t sighting_id = 0;
+    bool confirm = false;
+    DismissReason reason = DismissReason::None;  // when dismissing; not None
+    std::string note;                            // free text, at most 500 bytes
+    template <class A> void serialize(A& ar) { ar(sighting_id, confirm, wire(reason), note); }
+};
+
+// The answer to ReviewDecision, and a push (id 0) to the reporting station and
+// to HQ staff. A confirmation is also pushed to every alert subscriber as an
+// AlertPush whose sighting says review = Confirmed.
+struct SightingDecided {
+    std::uint64_t sighting_id = 0;
+    std::string report_id;  // the reporting station finds its own alert by this
+    std::uint64_t person_id = 0;
+    std::string station;    // the reporting account
+    ReviewState decision = ReviewState::Confirmed;
+    DismissReason reason = DismissReason::None;
+    std::string note;
+    std::string decided_by;
+    std::int64_t decided_at_ms = 0;
+    template <class A> void serialize(A& ar) {
+        ar(sighting_id, report_id, person_id, station, wire(decision), wire(reason), note, decided_by, decided_at_ms);
+    }
+};
+
 // APPEND ONLY (see the top of this file).
 using Message = std::variant<Hello, HelloAck, Ping, Pong, Error, Ok,                       //
                              CaptchaRequest, CaptchaChallenge, RegisterRequest,            //
@@ -255,7 +295,8 @@ using Message = std::variant<Hello, HelloAck, Ping, Pong, Error, Ok,            
                              WatchlistChanged, SightingReport, SightingAck, SubscribeAlerts,  //
                              AlertPush, SightingListRequest, SightingList, PersonAdd,       //
                              PersonAdded, PersonUpdate, PersonRemove, UserListRequest,      //
-                             UserList, UserDecision, AuditListRequest, AuditList>;
+                             UserList, UserDecision, AuditListRequest, AuditList,           //
+                             ReviewListRequest, ReviewDecision, SightingDecided>;
 
 struct Envelope {
     std::uint32_t request_id = 0;

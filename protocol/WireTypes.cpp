@@ -75,6 +75,36 @@ std::string_view describe(ErrorCode code) {
     return "unknown";
 }
 
+std::string_view describe(ReviewState state) {
+    switch (state) {
+    case ReviewState::Pending: return "pending";
+    case ReviewState::Confirmed: return "confirmed";
+    case ReviewState::Dismissed: return "dismissed";
+    }
+    return "unknown";
+}
+
+std::string_view describe(DismissReason reason) {
+    switch (reason) {
+    case DismissReason::None: return "none";
+    case DismissReason::WrongPerson: return "wrong-person";
+    case DismissReason::PoorImage: return "poor-image";
+    case DismissReason::Duplicate: return "duplicate";
+    case DismissReason::Other: return "other";
+    }
+    return "unknown";
+}
+
+bool parseDismissReason(std::string_view text, DismissReason& out) {
+    for (DismissReason r : {DismissReason::WrongPerson, DismissReason::PoorImage, DismissReason::Duplicate,
+                            DismissReason::Other})
+        if (text == describe(r)) {
+            out = r;
+            return true;
+        }
+    return false;
+}
+
 std::string_view errorSentence(ErrorCode code) {
     switch (code) {
     case ErrorCode::ProtocolViolation: return "The connection sent data the other side could not understand.";

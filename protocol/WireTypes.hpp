@@ -32,6 +32,16 @@ inline constexpr DangerLevel kLastDangerLevel = DangerLevel::Extreme;
 enum class CaptchaPurpose : std::uint8_t { Login, Register };
 inline constexpr CaptchaPurpose kLastCaptchaPurpose = CaptchaPurpose::Register;
 
+// Issue 9: HQ reviews every sighting. Pending until an operator or admin
+// confirms or dismisses it; a decision is final.
+enum class ReviewState : std::uint8_t { Pending, Confirmed, Dismissed };
+inline constexpr ReviewState kLastReviewState = ReviewState::Dismissed;
+
+// Why a sighting was dismissed. WrongPerson keeps the face as a negative
+// example of the wanted person ("not this person"), synced to stations.
+enum class DismissReason : std::uint8_t { None, WrongPerson, PoorImage, Duplicate, Other };
+inline constexpr DismissReason kLastDismissReason = DismissReason::Other;
+
 // A refusal is a typed value: the client shows one sentence per code
 // (errorSentence), the text adds detail for logs.
 enum class ErrorCode : std::uint16_t {
@@ -62,6 +72,9 @@ std::string_view describe(Role role);
 std::string_view describe(AccountStatus status);
 std::string_view describe(DangerLevel level);
 std::string_view describe(ErrorCode code);
+std::string_view describe(ReviewState state);    // "pending", "confirmed", "dismissed"
+std::string_view describe(DismissReason reason);  // "wrong-person", "poor-image", "duplicate", "other"
+bool parseDismissReason(std::string_view text, DismissReason& out);
 bool parseRole(std::string_view text, Role& out);
 bool parseDangerLevel(std::string_view text, DangerLevel& out);
 // A sentence a field officer understands, for the GUIs and the command lines.
@@ -92,6 +105,8 @@ inline EnumField<AccountStatus, kLastAccountStatus> wire(AccountStatus& v) { ret
 inline EnumField<DangerLevel, kLastDangerLevel> wire(DangerLevel& v) { return {v}; }
 inline EnumField<CaptchaPurpose, kLastCaptchaPurpose> wire(CaptchaPurpose& v) { return {v}; }
 inline EnumField<ErrorCode, kLastErrorCode> wire(ErrorCode& v) { return {v}; }
+inline EnumField<ReviewState, kLastReviewState> wire(ReviewState& v) { return {v}; }
+inline EnumField<DismissReason, kLastDismissReason> wire(DismissReason& v) { return {v}; }
 
 // Where a station is. Coordinates are optional (a station may only know its
 // address until Nominatim answers).
@@ -161,11 +176,21 @@ struct Sighting {
     std::int64_t observed_at_ms = 0;  // station clock, unix milliseconds
     std::int64_t received_at_ms = 0;  // server clock
     Bytes snapshot_jpeg;
+    // Issue 9 (appended): how clear the match was, and HQ's review.
+    std::uint64_t runner_up_id = 0;   // 0: no other person was near
+    std::string runner_up_name;
+    float runner_up_distance = 0;
+    ReviewState review = ReviewState::Pending;
+    std::string decided_by;           // account of the operator / admin
+    std::int64_t decided_at_ms = 0;   // server clock
+    DismissReason dismiss_reason = DismissReason::None;
+    std::string review_note;          // free text given with the decision
 
     template <class Archive>
     void serialize(Archive& ar) {
         ar(id, report_id, person_id, person_name, wire(danger), station, location, distance,
-           observed_at_ms, received_at_ms, snapshot_jpeg);
+           observed_at_ms, received_at_ms, snapshot_jpeg, runner_up_id, runner_up_name, runner_up_distance,
+           wire(review), decided_by, decided_at_ms, wire(dismiss_reason), review_note);
     }
 };
 

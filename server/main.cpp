@@ -14,6 +14,7 @@ constexpr const char* kUsage =
     "  vigil-server user add|approve|reject|disable|enable|role|list ...\n"
     "  vigil-server person add|list|show|remove ...\n"
     "  vigil-server sightings list [--since TIME]\n"
+    "  vigil-server review list | confirm ID | dismiss ID --reason wrong-person|poor-image|duplicate|other\n"
     "  vigil-server audit list|verify\n"
     "  vigil-server session issue USER\n"
     "  vigil-server key rotate|status [--new-kek-passphrase-file FILE]\n"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     const std::map<std::string, int (*)(const cli::Args&)> commands{
         {"init", cli::init},     {"serve", cli::serve},         {"user", cli::user},       {"person", cli::person},
         {"sightings", cli::sightings}, {"audit", cli::audit}, {"session", cli::session}, {"key", cli::key}, {"station", cli::station}, {"totp", cli::totp},
+        {"review", cli::review},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {

@@ -257,15 +257,21 @@ struct Pipeline::Impl {
         MatchObservation observation{job.trackId, std::nullopt, 0, msSince(started, job.frame->capturedAt)};
         const protocol::WantedPerson* person = nullptr;
         std::optional<float> nearest;
+        std::optional<rec::Candidate> runnerUp;
         if (m && people && m->size() > 0) {
             const auto result = m->match(descriptor);
             if (result.best) nearest = result.best->distance;
+            if (result.vetoedByNegative) {
+                std::lock_guard lock(mutex);
+                ++stats.vetoedByNegative;
+            }
             if (result.accepted && result.best) {
                 auto it = people->find(static_cast<std::uint64_t>(result.best->person));
-                if (it != people->end() && !closerToNegative(it->second, descriptor, result.best->distance)) {
+                if (it != people->end()) {
                     person = &it->second;
                     observation.person = it->second.id;
                     observation.distance = result.best->distance;
+                    if (result.runnerUp) runnerUp = *result.runnerUp;
                 }
             }
         }
@@ -285,6 +291,10 @@ struct Pipeline::Impl {
         alert.decision = *decision;
         alert.person = *person;
         std::copy(descriptor.begin(), descriptor.end(), alert.probe.begin());
+        if (runnerUp) {
+            alert.runnerUpId = static_cast<std::uint64_t>(runnerUp->person);
+            alert.runnerUpDistance = runnerUp->distance;
+        }
         alert.box = job.box;
         alert.frameIndex = job.frame->index;
         alert.frameCapturedAt = job.frame->capturedAt;
@@ -292,15 +302,6 @@ struct Pipeline::Impl {
         alert.observedAt = std::chrono::system_clock::now() - (alert.raisedAt - alert.frameCapturedAt);
         alert.snapshotJpeg = snapshot(job.frame->image, job.box);
         alerts.pushWhenFree(std::move(alert));
-    }
-
-    // HQ may have dismissed look-alikes of this person: a probe nearer to one
-    // of those than to the person is not this person.
-    static bool closerToNegative(const protocol::WantedPerson& person, const rec::Descriptor& probe,
-                                 float distance) {
-        return std::any_of(person.negatives.begin(), person.negatives.end(), [&](const auto& negative) {
-            return rec::euclideanDistance(probe, negative) < distance;
-        });
     }
 
     std::vector<std::uint8_t> snapshot(const cv::Mat& image, const cv::Rect& box) const {
@@ -343,6 +344,7 @@ bool Pipeline::setWatchlist(std::shared_ptr<const std::map<std::uint64_t, protoc
         threshold = impl_->options.matchThreshold;
     }
     auto matcher = std::make_shared<rec::Matcher>(impl_->fingerprint, threshold);
+    matcher->setNegativeMargin(impl_->options.negativeMargin);
     std::size_t faces = 0;
     if (sameModel && persons)
         for (const auto& [id, person] : *persons)
@@ -350,6 +352,11 @@ bool Pipeline::setWatchlist(std::shared_ptr<const std::map<std::uint64_t, protoc
                 matcher->add(static_cast<rec::PersonId>(id), face.descriptor);
                 ++faces;
             }
+    // HQ's "not this person" examples (issue 9): the matcher vetoes a probe
+    // nearer to one of them than to the person's own photos.
+    if (sameModel && persons)
+        for (const auto& [id, person] : *persons)
+            for (const auto& negative : person.negatives) matcher->addNegative(static_cast<rec::PersonId>(id), negative);
     std::lock_guard lock(impl_->mutex);
     impl_->matcher = std::move(matcher);
     impl_->persons = sameModel ? std::move(persons) : nullptr;

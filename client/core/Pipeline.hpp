@@ -33,6 +33,7 @@ struct PipelineOptions {
     int detectionWidth = 640;
     int detectEveryNthFrame = 2;
     float matchThreshold = 0.6f;
+    float negativeMargin = 0.40f;  // issue 9: see recognition::kDefaultNegativeMargin
     std::filesystem::path modelFile;  // empty: recognition default
     TrackerOptions tracker;
     AlertPolicyOptions policy;
@@ -48,6 +49,8 @@ struct PipelineAlert {
     AlertDecision decision;
     protocol::WantedPerson person;  // as on the watchlist (details, thumbnail)
     protocol::Descriptor probe{};
+    std::uint64_t runnerUpId = 0;  // nearest other person on the watchlist (0: none)
+    float runnerUpDistance = 0;
     std::vector<std::uint8_t> snapshotJpeg;  // the frame with the face marked
     cv::Rect box;
     std::int64_t frameIndex = 0;
@@ -82,6 +85,7 @@ struct PipelineStats {
     std::size_t describeQueueDepth = 0;
     std::size_t activeTracks = 0;
     std::size_t alertsRaised = 0;
+    std::size_t vetoedByNegative = 0;  // matches withheld: nearer a face HQ dismissed as 'not this person'
     std::size_t openAlerts = 0;
     std::size_t watchlistFaces = 0;
 };

@@ -46,6 +46,7 @@ ParsedConfig parseStationConfig(int argc, const char* const argv[], std::ostream
         ("source", po::value(&c.source)->default_value(c.source), "camera index, video file or RTSP URL")
         ("realtime", po::value(&c.realtime)->default_value(c.realtime), "pace a video file at its frame rate as a camera would")
         ("threshold", po::value(&c.matchThreshold)->default_value(c.matchThreshold), "match threshold (Euclidean distance of descriptors)")
+        ("negative-margin", po::value(&c.negativeMargin)->default_value(c.negativeMargin), "no alert for a face this close to one HQ dismissed as 'not this person' (0 to rely on 'closer to the dismissed face than to the wanted person's photos' alone)")
         ("detection-width", po::value(&c.detectionWidth)->default_value(c.detectionWidth), "frames are shrunk to this width for detection")
         ("detect-every", po::value(&c.detectEveryNthFrame)->default_value(c.detectEveryNthFrame), "run the detector on every Nth frame, track in between")
         ("required-matches", po::value(&c.requiredMatches)->default_value(c.requiredMatches), "agreeing matches of one face before an alert")
@@ -112,6 +113,10 @@ ParsedConfig parseStationConfig(int argc, const char* const argv[], std::ostream
         }
         if (c.requiredMatches < 1 || c.detectEveryNthFrame < 1 || c.maxOpenAlerts < 1) {
             parsed.error = "--required-matches, --detect-every and --max-open-alerts must be at least 1";
+            return parsed;
+        }
+        if (!(c.negativeMargin >= 0.0f && c.negativeMargin < 2.0f)) {
+            parsed.error = "--negative-margin must be at least 0 and below 2 (a descriptor distance)";
             return parsed;
         }
     } catch (const po::error& e) {

@@ -29,6 +29,7 @@ struct StationConfig {
     std::string source = "0";  // camera index, video file or RTSP URL
     bool realtime = true;      // pace file sources at their frame rate, like a camera
     float matchThreshold = 0.6f;
+    float negativeMargin = 0.40f;  // issue 9: within this of a "not this person" example, no alert
     int detectionWidth = 640;
     int detectEveryNthFrame = 2;  // frames between detections are tracked
     int requiredMatches = 2;

@@ -12,6 +12,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <ctime>
 #include <fstream>
@@ -27,6 +28,9 @@ namespace {
 // Locally enrolled persons (--enrol-local) get ids HQ never issues, and
 // their sightings are not reported: HQ does not know them.
 constexpr std::uint64_t kLocalPersonIdBase = 1ull << 62;
+// Alerts pushed by HQ (another station's sightings) get ids the pipeline's
+// alert counter never reaches.
+constexpr std::uint64_t kHqAlertIdBase = 1ull << 62;
 
 std::int64_t unixMs(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -58,6 +62,7 @@ PipelineOptions pipelineOptions(const StationConfig& c) {
     o.detectionWidth = c.detectionWidth;
     o.detectEveryNthFrame = c.detectEveryNthFrame;
     o.matchThreshold = c.matchThreshold;
+    o.negativeMargin = c.negativeMargin;
     o.modelFile = c.modelFile;
     o.policy.requiredMatches = c.requiredMatches;
     o.policy.cooldownMs = static_cast<std::int64_t>(c.cooldownSeconds) * 1000;
@@ -90,6 +95,7 @@ struct StationCore::Impl {
     std::deque<std::string> events;
     std::unique_ptr<SightingSender> sender;
     bool watchlistSynced = false;
+    std::uint64_t alertChanges = 0;  // bumped with every alert or review change (waitSnapshot)
     std::function<void(const StationAlert&)> alertHandler;
     StationSettings settings;            // guarded by mutex
     std::mutex settingsChange;           // one applySettings at a time
@@ -206,7 +212,9 @@ struct StationCore::Impl {
                 event("HQ changed the watchlist (version " + std::to_string(changed->version) + ")");
                 syncWatchlist(cache->version());
             } else if (const auto* alert = std::get_if<protocol::AlertPush>(&push)) {
-                event("HQ alert: " + alert->sighting.person_name + " seen by " + alert->sighting.station);
+                onHqAlert(alert->sighting);
+            } else if (const auto* decided = std::get_if<protocol::SightingDecided>(&push)) {
+                onDecision(*decided);
             }
         });
     }
@@ -243,6 +251,104 @@ struct StationCore::Impl {
         });
     }
 
+    // Issue 9: applies HQ's review to the alert it concerns; false when this
+    // station shows no such alert.
+    bool applyReview(StationAlert& a, protocol::ReviewState state, const std::string& by,
+                     protocol::DismissReason reason, const std::string& note) {
+        if (state == protocol::ReviewState::Pending) return false;
+        const auto next = state == protocol::ReviewState::Confirmed ? AlertReview::Confirmed : AlertReview::Withdrawn;
+        if (a.review == next && a.decidedBy == by) return false;
+        a.review = next;
+        a.decidedBy = by;
+        a.withdrawnReason = reason;
+        a.reviewNote = note;
+        return true;
+    }
+
+    StationAlert* findAlert(const std::string& reportId, std::uint64_t sightingId) {
+        for (auto& a : alerts)
+            if ((!reportId.empty() && a.reportId == reportId) || (sightingId != 0 && a.sightingId == sightingId))
+                return &a;
+        return nullptr;
+    }
+
+    void onDecision(const protocol::SightingDecided& d) {
+        bool changedNow = false;
+        std::string name;
+        {
+            std::lock_guard lock(mutex);
+            if (auto* a = findAlert(d.report_id, d.sighting_id)) {
+                a->sightingId = d.sighting_id;
+                changedNow = applyReview(*a, d.decision, d.decided_by, d.reason, d.note);
+                name = a->name;
+                if (changedNow) ++alertChanges;
+            }
+        }
+        if (!changedNow) return;
+        changed.notify_all();
+        if (d.decision == protocol::ReviewState::Confirmed) {
+            event("HQ confirmed the alert for " + name + " (" + d.decided_by + ")");
+        } else {
+            event("HQ withdrew the alert for " + name + ": " + std::string(protocol::describe(d.reason)) +
+                  (d.note.empty() ? "" : " (" + d.note + ")"));
+            speech->say("Alert for " + name + " withdrawn by HQ.");
+        }
+    }
+
+    // An AlertPush: our own sighting confirmed, or another station's sighting
+    // HQ released (confirmed, or pushed at once by its danger level).
+    void onHqAlert(const protocol::Sighting& s) {
+        const auto cached = cache->persons();
+        bool added = false;
+        bool reviewChanged = false;
+        StationAlert shown;
+        {
+            std::lock_guard lock(mutex);
+            if (auto* a = findAlert(s.report_id, s.id)) {
+                a->sightingId = s.id;
+                reviewChanged = applyReview(*a, s.review, s.decided_by, s.dismiss_reason, s.review_note);
+                shown = *a;
+            } else {
+                shown.alertId = kHqAlertIdBase + s.id;
+                shown.sightingId = s.id;
+                shown.reportId = s.report_id;
+                shown.personId = s.person_id;
+                shown.name = s.person_name;
+                shown.danger = s.danger;
+                shown.distance = s.distance;
+                shown.observedAt = std::chrono::system_clock::time_point(std::chrono::milliseconds(s.observed_at_ms));
+                shown.snapshotJpeg = s.snapshot_jpeg;
+                shown.fromHq = true;
+                shown.station = s.station;
+                shown.delivered = true;
+                shown.runnerUpId = s.runner_up_id;
+                shown.runnerUpDistance = s.runner_up_distance;
+                applyReview(shown, s.review, s.decided_by, s.dismiss_reason, s.review_note);
+                if (auto it = cached->find(s.person_id); it != cached->end()) {
+                    shown.aliases = it->second.details.aliases;
+                    shown.reason = it->second.details.reason;
+                    shown.notes = it->second.details.notes;
+                    shown.thumbnailJpeg = it->second.thumbnail_jpeg;
+                }
+                alerts.push_front(shown);
+                while (alerts.size() > 50) alerts.pop_back();
+                added = true;
+            }
+            if (added || reviewChanged) ++alertChanges;
+        }
+        if (!added && !reviewChanged) return;
+        changed.notify_all();
+        const std::string state = shown.review == AlertReview::Confirmed ? "confirmed" : "unconfirmed";
+        if (added) {
+            event("HQ alert (" + state + "): " + s.person_name + " seen by " + s.station +
+                  (s.location.place.empty() ? "" : " at " + s.location.place));
+            speech->say((shown.review == AlertReview::Confirmed ? "Confirmed by HQ. " : "Unconfirmed. ") +
+                        alertSentence(s.person_name, s.location.place, s.danger));
+        } else {
+            event("HQ " + state + " the alert for " + shown.name + " (" + shown.decidedBy + ")");
+        }
+    }
+
     void flushSightings() {
         if (sender) sender->flush();
     }
@@ -267,6 +373,8 @@ struct StationCore::Impl {
         shown.snapshotJpeg = alert.snapshotJpeg;
         shown.thumbnailJpeg = alert.person.thumbnail_jpeg;
         shown.popup = alert.decision.popup;
+        shown.runnerUpId = alert.runnerUpId;
+        shown.runnerUpDistance = alert.runnerUpDistance;
         shown.latencyMs = std::chrono::duration<double, std::milli>(alert.raisedAt - alert.frameCapturedAt).count();
 
         protocol::Location where;
@@ -284,6 +392,10 @@ struct StationCore::Impl {
             report.location = where;
             if (alert.snapshotJpeg.size() <= protocol::kMaxSnapshotBytes) report.snapshot_jpeg = alert.snapshotJpeg;
             report.probe = alert.probe;
+            if (alert.runnerUpId < kLocalPersonIdBase) {
+                report.runner_up_id = alert.runnerUpId;
+                report.runner_up_distance = alert.runnerUpDistance;
+            }
             try {
                 queue->add(report);  // durable before anything else happens
                 shown.reportId = report.report_id;
@@ -298,8 +410,10 @@ struct StationCore::Impl {
             std::lock_guard lock(mutex);
             alerts.push_front(shown);
             while (alerts.size() > 50) alerts.pop_back();
+            ++alertChanges;
             handler = alertHandler;
         }
+        changed.notify_all();
         if (handler) handler(shown);
         if (reportable) flushSightings();
     }
@@ -401,6 +515,19 @@ bool StationCore::latestFrame(cv::Mat& frame, std::vector<FaceBox>& faces) const
 }
 
 const StationConfig& StationCore::config() const { return impl_->config; }
+
+std::string reviewLine(const StationAlert& a) {
+    switch (a.review) {
+    case AlertReview::Unconfirmed: return "unconfirmed";
+    case AlertReview::Confirmed: return "confirmed by " + a.decidedBy;
+    case AlertReview::Withdrawn: {
+        std::string reason(protocol::describe(a.withdrawnReason));
+        std::replace(reason.begin(), reason.end(), '-', ' ');
+        return "withdrawn by " + a.decidedBy + ": " + reason + (a.reviewNote.empty() ? "" : " (" + a.reviewNote + ")");
+    }
+    }
+    return "";
+}
 
 namespace {
 std::future<protocol::Message> offline() {
@@ -536,6 +663,28 @@ bool StationCore::waitLocation(std::chrono::milliseconds timeout) {
 bool StationCore::waitLink(const std::function<bool(const LinkStatus&)>& condition,
                            std::chrono::milliseconds timeout) const {
     return impl_->link && impl_->link->waitUntil(condition, timeout);
+}
+
+bool StationCore::waitSnapshot(const std::function<bool(const StationSnapshot&)>& condition,
+                               std::chrono::milliseconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        std::uint64_t seen = 0;
+        {
+            std::lock_guard lock(impl_->mutex);
+            seen = impl_->alertChanges;
+        }
+        if (condition(snapshot())) return true;
+        std::unique_lock lock(impl_->mutex);
+        // Other state (link, pipeline) changes without a signal: look again
+        // at least every 100 ms.
+        const auto wake = std::min(deadline, std::chrono::steady_clock::now() + 100ms);
+        impl_->changed.wait_until(lock, wake, [&] { return impl_->alertChanges != seen || impl_->stopping; });
+        if (impl_->stopping || std::chrono::steady_clock::now() >= deadline) {
+            lock.unlock();
+            return condition(snapshot());
+        }
+    }
 }
 
 bool StationCore::waitSpeechIdle(std::chrono::milliseconds timeout) { return impl_->speech->waitIdle(timeout); }

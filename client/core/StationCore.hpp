@@ -22,6 +22,11 @@
 
 namespace vigil::client {
 
+// Issue 9: HQ reviews every sighting. A station's own alert starts
+// Unconfirmed; an operator confirms it (everyone is told) or dismisses it
+// (the banner is withdrawn, with the reason).
+enum class AlertReview { Unconfirmed, Confirmed, Withdrawn };
+
 // One alert as the station shows it.
 struct StationAlert {
     std::uint64_t alertId = 0;
@@ -40,7 +45,23 @@ struct StationAlert {
     bool popup = true;       // has an alert window of its own (open-alert cap)
     bool acknowledged = false;
     double latencyMs = 0;    // frame captured -> alert raised
+    // Issue 9: HQ's review of the sighting.
+    AlertReview review = AlertReview::Unconfirmed;
+    std::string decidedBy;    // the HQ operator who confirmed or dismissed it
+    protocol::DismissReason withdrawnReason = protocol::DismissReason::None;
+    std::string reviewNote;   // free text given with the decision
+    std::uint64_t sightingId = 0;  // HQ's id, once HQ has told it
+    // Seen by another station; this station was told by HQ (confirmed, or a
+    // danger level HQ pushes at once). Such alerts are never reported back.
+    bool fromHq = false;
+    std::string station;      // the reporting station of an HQ alert
+    std::uint64_t runnerUpId = 0;  // nearest other wanted person (0: none)
+    float runnerUpDistance = 0;
 };
+
+// "unconfirmed", "confirmed by NAME", "withdrawn by NAME: wrong person (note)":
+// the line a banner shows under the name.
+std::string reviewLine(const StationAlert& alert);
 
 // Everything the GUI draws, copied under one lock: consistent and cheap.
 struct StationSnapshot {
@@ -123,6 +144,10 @@ public:
     bool waitLocation(std::chrono::milliseconds timeout);
     // Waits until the link satisfies `condition`; false at the timeout or without a link.
     bool waitLink(const std::function<bool(const LinkStatus&)>& condition, std::chrono::milliseconds timeout) const;
+    // Waits until the snapshot satisfies `condition` (re-checked whenever an
+    // alert or its review changes); false at the timeout.
+    bool waitSnapshot(const std::function<bool(const StationSnapshot&)>& condition,
+                      std::chrono::milliseconds timeout) const;
     // Speech finished everything queued.
     bool waitSpeechIdle(std::chrono::milliseconds timeout);
     std::vector<std::filesystem::path> spokenWavFiles() const;

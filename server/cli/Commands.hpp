@@ -29,6 +29,7 @@ int session(const Args& args);
 int key(const Args& args);      // KeyCommands.cpp (issue 7)
 int station(const Args& args);  // StationCommands.cpp (issue 7)
 int totp(const Args& args);     // SecondFactorCommands.cpp (issue 7)
+int review(const Args& args);   // ReviewCommands.cpp (issue 9)
 int printSecondFactorEnrolment(const security::SecondFactorEnrolment& enrolment, const std::string& username,
                                const std::filesystem::path& qrPng);
 

@@ -51,12 +51,25 @@ std::shared_ptr<const std::vector<std::uint8_t>> encodePush(const protocol::Mess
 
 }  // namespace
 
-std::shared_ptr<const PushEvent> AlertHub::alert(const protocol::Sighting& sighting, std::uint64_t origin) {
+std::shared_ptr<const PushEvent> AlertHub::alert(const protocol::Sighting& sighting, std::uint64_t origin,
+                                                 PushEvent::Audience audience) {
     auto event = std::make_shared<PushEvent>();
     event->kind = PushEvent::Kind::Alert;
     event->message = protocol::AlertPush{sighting};
     event->frame = encodePush(event->message);
     event->origin_connection = origin;
+    event->audience = audience;
+    return event;
+}
+
+std::shared_ptr<const PushEvent> AlertHub::decision(const protocol::SightingDecided& decided,
+                                                    PushEvent::Audience audience) {
+    auto event = std::make_shared<PushEvent>();
+    event->kind = PushEvent::Kind::Decision;
+    event->message = decided;
+    event->frame = encodePush(event->message);
+    event->account = decided.station;
+    event->audience = audience;
     return event;
 }
 

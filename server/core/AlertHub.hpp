@@ -17,12 +17,17 @@
 namespace vigil::server {
 
 struct PushEvent {
-    enum class Kind { Alert, WatchlistChanged, AccountRevoked };
+    enum class Kind { Alert, WatchlistChanged, AccountRevoked, Decision };
+    // Who of the alert subscribers gets an Alert or a Decision (issue 9): a
+    // sighting waiting for review goes to HQ staff only; a decision to HQ
+    // staff and the reporting station (`account`).
+    enum class Audience { Everyone, Staff, StaffAndAccount };
     Kind kind = Kind::Alert;
-    protocol::Message message;  // AlertPush or WatchlistChanged (Ok for revocations)
+    protocol::Message message;  // AlertPush, WatchlistChanged, SightingDecided (Ok for revocations)
     std::shared_ptr<const std::vector<std::uint8_t>> frame;  // encoded with request id 0
     std::uint64_t origin_connection = 0;  // the session that caused it (not told again)
-    std::string account;                  // for AccountRevoked
+    std::string account;                  // for AccountRevoked and StaffAndAccount
+    Audience audience = Audience::Everyone;
 };
 
 class AlertHub {
@@ -50,7 +55,10 @@ public:
     void publish(const std::shared_ptr<const PushEvent>& event);
     std::size_t subscriberCount();
 
-    static std::shared_ptr<const PushEvent> alert(const protocol::Sighting& sighting, std::uint64_t origin);
+    static std::shared_ptr<const PushEvent> alert(const protocol::Sighting& sighting, std::uint64_t origin,
+                                                  PushEvent::Audience audience = PushEvent::Audience::Everyone);
+    static std::shared_ptr<const PushEvent> decision(const protocol::SightingDecided& decided,
+                                                     PushEvent::Audience audience);
     static std::shared_ptr<const PushEvent> watchlistChanged(std::uint64_t version);
     static std::shared_ptr<const PushEvent> accountRevoked(const std::string& account);
 

@@ -68,6 +68,7 @@ const char* describe(Capability c) {
     case Capability::ManageUsers: return "manage accounts";
     case Capability::ReadAudit: return "read the audit log";
     case Capability::WatchSessions: return "see who is connected";
+    case Capability::ReviewSightings: return "confirm or dismiss sightings";
     }
     return "do this";
 }
@@ -93,6 +94,7 @@ HqService::HqService(const ServerConfig& config, HqDependencies deps)
                               : std::make_unique<ModelNotInstalledEnroller>(
                                     "run tools/fetch-models, then restart vigil-server")) {
     announced_ = watchlist_.version();
+    publishedDecisions_ = watchlist_.lastDecisionSeq();
 }
 
 HqService::~HqService() { watcher_.reset(); }
@@ -102,7 +104,10 @@ void HqService::startWatching() {
     applyRetention();
     watcher_ = std::make_unique<WatchlistWatcher>(config_.watchlistDb(),
                                                   std::chrono::milliseconds(config_.watch_interval_ms),
-                                                  [this](std::uint64_t v) { announceVersion(v); });
+                                                  [this](std::uint64_t v) {
+                                                      announceVersion(v);
+                                                      publishNewDecisions();
+                                                  });
 }
 
 void HqService::announceVersion(std::uint64_t version) {
@@ -376,12 +381,21 @@ Result<protocol::SightingAck> HqService::reportSighting(const Actor& actor, cons
     if (r.location.place.size() > 500) return refuse(ErrorCode::InvalidRequest, "the place is longer than 500 characters");
     const auto person = watchlist_.person(r.person_id);
     if (!person) return refuse(ErrorCode::NotFound, "no wanted person with id " + std::to_string(r.person_id));
-    const auto stored = watchlist_.addSighting(NewSighting{r, actor.username, clock_()}, person->details.name,
-                                               person->details.danger);
+    if (!std::isfinite(r.runner_up_distance) || r.runner_up_distance < 0)
+        return refuse(ErrorCode::InvalidRequest, "the runner-up distance must be a finite number >= 0");
+    std::string runnerUpName;
+    if (r.runner_up_id != 0)
+        if (const auto runnerUp = watchlist_.person(r.runner_up_id)) runnerUpName = runnerUp->details.name;
+    const auto stored = watchlist_.addSighting(NewSighting{r, actor.username, clock_(), runnerUpName},
+                                               person->details.name, person->details.danger);
     if (!stored.duplicate) {
+        const bool atOnce = config_.pushesAtOnce(person->details.danger);
         audit(actor, "sighting", "sighting " + std::to_string(stored.id),
-              person->details.name + " at " + r.location.place);
-        hub_.publish(AlertHub::alert(stored.sighting, origin));
+              person->details.name + " at " + r.location.place + (atOnce ? " (pushed at once)" : " (awaits review)"));
+        // Issue 9: below the push-at-once levels only HQ staff hear of it
+        // until an operator confirms; either way it is marked pending.
+        hub_.publish(AlertHub::alert(stored.sighting, origin,
+                                     atOnce ? PushEvent::Audience::Everyone : PushEvent::Audience::Staff));
     }
     return protocol::SightingAck{r.report_id, stored.id, stored.duplicate};
 }

@@ -72,6 +72,23 @@ public:
                                                  std::uint64_t originConnection = 0);
     Result<std::vector<protocol::Sighting>> listSightings(const Actor& actor, std::int64_t sinceMs,
                                                           std::uint32_t limit);
+    // --- match review (issue 9; HqReview.cpp) ------------------------------------
+    // Operators and admins only. Sightings waiting for a decision, oldest first,
+    // with snapshot, distance, runner-up, station and place.
+    Result<std::vector<protocol::Sighting>> listPendingSightings(const Actor& actor, std::uint32_t limit = 200);
+    // Confirming pushes the sighting (review = Confirmed, decided_by) to every
+    // station and console; confirming again returns the same answer and pushes
+    // nothing. A sighting whose person was removed gets NotFound.
+    Result<protocol::SightingDecided> confirmSighting(const Actor& actor, std::uint64_t sightingId);
+    // Tells the reporting station (and everyone, if the sighting was pushed
+    // at once) to withdraw it. WrongPerson keeps its face as a negative of the
+    // person, synced to stations with the watchlist. `reason` must not be None.
+    Result<protocol::SightingDecided> dismissSighting(const Actor& actor, std::uint64_t sightingId,
+                                                      protocol::DismissReason reason, const std::string& note = {});
+    Result<protocol::SightingDecided> decideSighting(const Actor& actor, const protocol::ReviewDecision& decision);
+    // The enrolled photos of a person as uploaded, to show beside a snapshot.
+    Result<std::vector<protocol::Bytes>> personPhotos(const Actor& actor, std::uint64_t personId);
+
     // In-process subscribers (the console): alerts and watchlist changes.
     Result<AlertHub::Subscription> subscribe(const Actor& actor, AlertHub::Callback callback);
     // For network sessions, which subscribe once per connection themselves.
@@ -138,6 +155,10 @@ private:
                         const std::string& detail = {});
     // Publishes WatchlistChanged once per new version, whoever noticed it first.
     void announceVersion(std::uint64_t version);
+    // Pushes every review decision not pushed yet, in order, whichever
+    // process made it (issue 9: `vigil-server review confirm` reaches the
+    // stations through the running server).
+    void publishNewDecisions();
     Result<LoginGrant> grant(const UserRecord& user, const std::string& address, const IssuedToken& token);
     // The refusal when an admin's or operator's one-time code does not pass.
     std::optional<protocol::Error> checkSecondFactor(const UserRecord& user, const std::string& code,
@@ -163,6 +184,8 @@ private:
     std::unique_ptr<FaceEnroller> enroller_;
     std::mutex announceMutex_;
     std::uint64_t announced_ = 0;
+    std::mutex decisionsMutex_;
+    std::uint64_t publishedDecisions_ = 0;
     std::unique_ptr<WatchlistWatcher> watcher_;
 };
 

@@ -17,6 +17,7 @@ enum class Capability {
     ManageUsers,     // approve, disable, roles, session tokens
     ReadAudit,
     WatchSessions,   // who is connected now (the console's connected-stations list)
+    ReviewSightings, // confirm / dismiss sightings (issue 9)
 };
 
 constexpr bool allows(protocol::Role role, Capability c) {
@@ -25,7 +26,8 @@ constexpr bool allows(protocol::Role role, Capability c) {
     case Role::Admin: return true;
     case Role::Operator:
         return c == Capability::SyncWatchlist || c == Capability::ReceiveAlerts || c == Capability::ListSightings ||
-               c == Capability::EditWatchlist || c == Capability::WatchSessions;
+               c == Capability::EditWatchlist || c == Capability::WatchSessions ||
+               c == Capability::ReviewSightings;
     case Role::Station:
         return c == Capability::SyncWatchlist || c == Capability::ReportSighting || c == Capability::ReceiveAlerts;
     case Role::Viewer: return c == Capability::ReceiveAlerts || c == Capability::ListSightings;
@@ -34,6 +36,9 @@ constexpr bool allows(protocol::Role role, Capability c) {
 }
 
 const char* describe(Capability c);
+
+// HQ staff see every sighting, reviewed or not; stations only what HQ releases.
+constexpr bool isHqStaff(protocol::Role role) { return role != protocol::Role::Station; }
 
 // Whoever asks: the logged-in account and where it connects from ("cli",
 // "console" or an IP address).

@@ -124,6 +124,16 @@ struct Dispatch {
         if (!entries) return reply(entries.error());
         reply(p::AuditList{std::move(*entries)});
     }
+    void operator()(p::ReviewListRequest& m) {
+        const auto* a = actor();
+        if (!a) return;
+        auto list = service.listPendingSightings(*a, m.limit);
+        if (!list) return reply(list.error());
+        reply(p::SightingList{std::move(*list)});
+    }
+    void operator()(p::ReviewDecision& m) {
+        if (const auto* a = actor()) answer(service.decideSighting(*a, m));
+    }
 
     // Messages only the server sends.
     void operator()(p::HelloAck&) { fromServer("HelloAck"); }
@@ -140,6 +150,7 @@ struct Dispatch {
     void operator()(p::PersonAdded&) { fromServer("PersonAdded"); }
     void operator()(p::UserList&) { fromServer("UserList"); }
     void operator()(p::AuditList&) { fromServer("AuditList"); }
+    void operator()(p::SightingDecided&) { fromServer("SightingDecided"); }
 };
 
 }  // namespace

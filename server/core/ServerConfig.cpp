@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
@@ -15,6 +16,28 @@ std::filesystem::path ServerConfig::certificatePath() const {
 
 std::filesystem::path ServerConfig::privateKeyPath() const {
     return private_key.empty() ? data_dir / "certs" / "server-key.pem" : private_key;
+}
+
+std::optional<std::vector<protocol::DangerLevel>> parseDangerLevels(const std::string& list) {
+    using protocol::DangerLevel;
+    const std::vector<DangerLevel> all{DangerLevel::Low, DangerLevel::Medium, DangerLevel::High, DangerLevel::Extreme};
+    if (list == "none") return std::vector<DangerLevel>{};
+    if (list == "all") return all;
+    std::vector<DangerLevel> out;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        const auto comma = std::min(list.find(',', start), list.size());
+        DangerLevel level{};
+        if (!protocol::parseDangerLevel(list.substr(start, comma - start), level)) return std::nullopt;
+        out.push_back(level);
+        start = comma + 1;
+    }
+    return out;
+}
+
+bool ServerConfig::pushesAtOnce(protocol::DangerLevel level) const {
+    const auto levels = parseDangerLevels(push_at_once);
+    return levels && std::find(levels->begin(), levels->end(), level) != levels->end();
 }
 
 po::options_description serverOptions(ServerConfig& c) {
@@ -56,6 +79,7 @@ po::options_description serverOptions(ServerConfig& c) {
         ("session-check-ms", po::value(&c.session_check_ms)->default_value(c.session_check_ms), "how often live sessions are checked against account and station-certificate changes made by other processes")
         ("keep-snapshots-days", po::value(&c.keep_snapshots_days)->default_value(c.keep_snapshots_days), "sighting snapshots older than this are erased (0: kept)")
         ("keep-sightings-days", po::value(&c.keep_sightings_days)->default_value(c.keep_sightings_days), "sightings older than this are deleted (0: kept)")
+        ("push-at-once", po::value(&c.push_at_once)->default_value(c.push_at_once), "danger levels whose sightings reach every station before review (comma-separated low,medium,high,extreme; 'none' or 'all'); the others wait for an operator's confirmation")
         ("watch-interval-ms", po::value(&c.watch_interval_ms)->default_value(c.watch_interval_ms), "how often to look for watchlist changes by other processes")
         ("models-dir", po::value(&c.models_dir), "recognition models (default $HOME/.cache/vigil/models)");
     // clang-format on
@@ -89,6 +113,9 @@ std::vector<std::string> parseServerConfig(const std::vector<std::string>& args,
     if (config.io_threads == 0 || config.worker_threads == 0) throw std::runtime_error("thread counts must be at least 1");
     if (config.scrypt_log2n < 10 || config.scrypt_log2n > 22)
         throw std::runtime_error("--scrypt-log2n must be between 10 and 22");
+    if (!parseDangerLevels(config.push_at_once))
+        throw std::runtime_error("--push-at-once wants danger levels separated by commas (low, medium, high, extreme), "
+                                 "'none' or 'all', not '" + config.push_at_once + "'");
     return vm.count("positional") ? vm["positional"].as<std::vector<std::string>>() : std::vector<std::string>{};
 }
 

@@ -6,8 +6,11 @@
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/variables_map.hpp>
 
+#include "protocol/WireTypes.hpp"
+
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +70,12 @@ struct ServerConfig {
     std::uint32_t keep_snapshots_days = 90;
     std::uint32_t keep_sightings_days = 365;
 
+    // match review (issue 9): danger levels whose sightings go to every
+    // station at once (still marked unconfirmed); all others wait for an
+    // operator's confirmation. Comma-separated level names, "none" or "all".
+    std::string push_at_once = "extreme";
+    bool pushesAtOnce(protocol::DangerLevel level) const;
+
     // watchlist
     std::uint32_t watch_interval_ms = 500;
     std::filesystem::path models_dir;  // empty: $HOME/.cache/vigil/models
@@ -80,6 +89,10 @@ struct ServerConfig {
 
 // The options table, bound to `config`'s fields.
 boost::program_options::options_description serverOptions(ServerConfig& config);
+
+// The danger levels named by a --push-at-once value; nothing when a name is
+// not a level (the caller says which).
+std::optional<std::vector<protocol::DangerLevel>> parseDangerLevels(const std::string& list);
 
 // Parses `args` (without the program and command names) with serverOptions
 // plus `extra`; reads `--config FILE` if given (command line wins). Throws

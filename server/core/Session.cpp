@@ -216,8 +216,14 @@ void Session::onPush(const std::shared_ptr<const PushEvent>& event) {
     if (closed_ || closing_ || !state_.actor) return;
     switch (event->kind) {
     case PushEvent::Kind::Alert:
-        if (state_.alerts_wanted && event->origin_connection != state_.connection_id) enqueue(event->frame);
+    case PushEvent::Kind::Decision: {
+        const bool audience = event->audience == PushEvent::Audience::Everyone || isHqStaff(state_.actor->role) ||
+                              (event->audience == PushEvent::Audience::StaffAndAccount &&
+                               event->account == state_.actor->username);
+        if (state_.alerts_wanted && audience && event->origin_connection != state_.connection_id)
+            enqueue(event->frame);
         return;
+    }
     case PushEvent::Kind::WatchlistChanged:
         if (allows(state_.actor->role, Capability::SyncWatchlist)) enqueue(event->frame);
         return;

@@ -95,6 +95,33 @@ const std::vector<std::string>& WatchlistStore::migrations() {
             hash      TEXT NOT NULL
         );
         )sql",
+        // 2 (issue 9): who decided a sighting, when and why; the runner-up;
+        // "not this person" examples. A negative is a look-alike's face,
+        // biometric data like a photo descriptor: sealed, bound to its row,
+        // and removed with its person.
+        R"sql(
+        ALTER TABLE sightings ADD COLUMN decided_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sightings ADD COLUMN decided_at_ms INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sightings ADD COLUMN dismiss_reason INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sightings ADD COLUMN review_note TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sightings ADD COLUMN runner_up_id INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sightings ADD COLUMN runner_up_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sightings ADD COLUMN runner_up_distance REAL NOT NULL DEFAULT 0;
+        ALTER TABLE sightings ADD COLUMN decision_seq INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX sightings_by_review ON sightings(review, id);
+        CREATE INDEX sightings_by_decision ON sightings(decision_seq);
+        INSERT INTO meta(key, value) VALUES('decisions', 0);
+        CREATE TABLE person_negatives(
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            person_id         INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            sighting_id       INTEGER NOT NULL,
+            descriptor        BLOB NOT NULL,  -- sealed, 128 little-endian floats
+            model_fingerprint TEXT NOT NULL,
+            created_at        INTEGER NOT NULL,
+            created_by        TEXT NOT NULL
+        );
+        CREATE INDEX negatives_by_person ON person_negatives(person_id);
+        )sql",
     };
     return list;
 }
@@ -265,8 +292,26 @@ std::vector<protocol::WantedPerson> WatchlistStore::readWanted(const std::string
             if (!descriptor) continue;  // reported by open(); never served
             w.faces.push_back({static_cast<std::uint64_t>(photoId), *descriptor, static_cast<float>(photos.real(2))});
         }
+        auto negatives = db_.prepare("SELECT id, descriptor FROM person_negatives WHERE person_id = ? AND "
+                                     "model_fingerprint = ? ORDER BY id");
+        negatives.bindAll(id, fingerprint);
+        while (negatives.step()) {
+            const auto plain = open(negatives.blob(1), "negative.descriptor", negatives.int64(0));
+            if (const auto descriptor = plain ? descriptorFrom(*plain) : std::nullopt)
+                w.negatives.push_back(*descriptor);
+        }
         out.push_back(std::move(w));
     }
+    return out;
+}
+
+std::vector<protocol::Bytes> WatchlistStore::photoImages(std::uint64_t personId) {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("SELECT id, image FROM photos WHERE person_id = ? ORDER BY id");
+    st.bind(1, personId);
+    std::vector<protocol::Bytes> out;
+    while (st.step())
+        if (auto image = open(st.blob(1), "photo.image", st.int64(0))) out.push_back(std::move(*image));
     return out;
 }
 

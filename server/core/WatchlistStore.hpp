@@ -44,6 +44,22 @@ struct NewSighting {
     protocol::SightingReport report;
     std::string station;
     std::int64_t received_at_ms = 0;
+    std::string runner_up_name;  // of report.runner_up_id, looked up by the caller
+};
+
+// What a review decision did (issue 9).
+struct SightingDecision {
+    enum class Outcome {
+        Decided,        // this call made the decision
+        Repeated,       // the same decision was made before; nothing changed
+        Conflict,       // decided the other way before; nothing changed
+        NotFound,       // no such sighting
+        PersonRemoved,  // its wanted person is no longer on the watchlist
+    };
+    Outcome outcome = Outcome::NotFound;
+    protocol::Sighting sighting;  // as stored after the call (no snapshot)
+    bool negativeStored = false;  // a wrong-person dismissal kept the probe
+    std::uint64_t version = 0;    // new watchlist version when a negative was stored
 };
 
 struct StoredSighting {
@@ -87,6 +103,8 @@ public:
     std::optional<PersonSummary> person(std::uint64_t id);
     std::vector<PersonSummary> persons();
     std::optional<protocol::WantedPerson> wantedPerson(std::uint64_t id, const std::string& modelFingerprint);
+    // The enrolled photos as uploaded (for the review queue: snapshot beside them).
+    std::vector<protocol::Bytes> photoImages(std::uint64_t personId);
 
     std::uint64_t version();
     // The change from `haveVersion` to now in pages of at most `pageSize`
@@ -101,6 +119,24 @@ public:
                                protocol::DangerLevel danger);
     std::vector<protocol::Sighting> sightingsSince(std::int64_t sinceMs, std::size_t limit,
                                                    std::size_t snapshotBudgetBytes = 8 * 1024 * 1024);
+    // Issue 9: sightings waiting for review, oldest first.
+    std::vector<protocol::Sighting> pendingSightings(std::size_t limit,
+                                                     std::size_t snapshotBudgetBytes = 8 * 1024 * 1024);
+    std::optional<protocol::Sighting> sighting(std::uint64_t id);
+    // Confirms or dismisses a pending sighting in one transaction. A
+    // wrong-person dismissal stores the sighting's probe as a negative of its
+    // person (computed with `modelFingerprint`) and bumps the person's version.
+    SightingDecision decideSighting(std::uint64_t id, protocol::ReviewState decision, protocol::DismissReason reason,
+                                    const std::string& note, const std::string& decidedBy, std::int64_t atMs,
+                                    const std::string& modelFingerprint);
+    // Decisions are numbered in the order they were made (any process); the
+    // server pushes those it has not pushed yet, including the command line's.
+    std::uint64_t lastDecisionSeq();
+    // Decided sightings with a number above `afterSeq`, in order, with their
+    // snapshots; `lastSeq` gets the highest number returned.
+    std::vector<protocol::Sighting> decidedAfter(std::uint64_t afterSeq, std::size_t limit, std::uint64_t& lastSeq);
+    // At most this many negatives per person are kept; the oldest go first.
+    static constexpr std::size_t kMaxNegativesPerPerson = 64;
     bool hasSighting(const std::string& reportId);
     // Retention: snapshots (and probes) of sightings received before
     // `snapshotsBeforeMs` are erased, sightings received before
@@ -123,6 +159,9 @@ private:
     protocol::Bytes seal(std::span<const std::uint8_t> plain, const std::string& what, std::int64_t id);
     std::optional<protocol::Bytes> open(std::span<const std::uint8_t> record, const std::string& what, std::int64_t id);
     protocol::PersonDetails readDetails(std::int64_t id, Statement& row);
+    protocol::Sighting readSighting(Statement& row, std::size_t& snapshotBytes, std::size_t snapshotBudget);
+    std::vector<protocol::Sighting> readSightings(const std::string& whereOrderLimit, std::int64_t a, std::int64_t b,
+                                                  std::size_t snapshotBudget);
     std::vector<protocol::WantedPerson> readWanted(const std::string& where, std::uint64_t after,
                                                    const std::string& modelFingerprint);
 

@@ -38,6 +38,8 @@ TEST_CASE("wrong settings are refused with a sentence") {
     CHECK(parse({"--latitude", "10"}).error.find("both") != std::string::npos);
     CHECK(parse({"--speech", "loud"}).error.find("speaker, wav or off") != std::string::npos);
     CHECK(parse({"--required-matches", "0"}).error.find("at least 1") != std::string::npos);
+    CHECK(parse({"--negative-margin", "-0.1"}).error.find("--negative-margin") != std::string::npos);
+    CHECK(parse({"--negative-margin", "0.3"}).config.negativeMargin == doctest::Approx(0.3f));
     CHECK_FALSE(parse({"--no-such-option"}).error.empty());
     CHECK(parse({"--config", "/nonexistent/station.conf"}).error.find("cannot read") != std::string::npos);
 }

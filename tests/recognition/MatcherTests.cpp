@@ -161,3 +161,59 @@ TEST_CASE("a large watchlist scanned on several threads finds the same match as 
     CHECK(results.back().best->person == 77'777 / 3);
     CHECK(results.back().accepted);
 }
+
+// Issue 9: HQ's "not this person" examples.
+TEST_CASE("a probe closer to one of the matched person's negatives than to the person is not accepted") {
+    Matcher m("model-a", 0.6f);
+    m.setNegativeMargin(0.0f);
+    const Descriptor wanted = constant(0.1f);
+    m.add(1, wanted);
+    const Descriptor lookAlike = shifted(wanted, 0.5f);  // matched person 1 at 0.5, under the threshold
+    REQUIRE(m.match(lookAlike).accepted);
+
+    m.addNegative(1, shifted(wanted, 0.55f));  // HQ dismissed a photo of the look-alike
+    const auto vetoed = m.match(shifted(wanted, 0.52f));  // 0.52 from the person, 0.03 from the negative
+    CHECK(!vetoed.accepted);
+    CHECK(vetoed.vetoedByNegative);
+    REQUIRE(vetoed.nearestNegative);
+    CHECK(*vetoed.nearestNegative == doctest::Approx(0.03f));
+    REQUIRE(vetoed.best);
+    CHECK(vetoed.best->person == 1);  // still reported, for the record
+
+    // The wanted person's own face lies nearer to the photos than to the negative.
+    const auto genuine = m.match(shifted(wanted, 0.2f));
+    CHECK(genuine.accepted);
+    CHECK(!genuine.vetoedByNegative);
+}
+
+TEST_CASE("within the negative margin a probe is vetoed even when it is nearer to the person, and only for that person") {
+    Matcher m("model-a", 0.6f);
+    m.add(1, constant(0.1f));
+    m.add(2, constant(-0.1f));
+    m.addNegative(1, shifted(constant(0.1f), 0.4f));
+    m.setNegativeMargin(0.3f);
+    // 0.15 from person 1, 0.25 from the negative: not closer, but within the margin.
+    const auto near = m.match(shifted(constant(0.1f), 0.15f));
+    CHECK(!near.accepted);
+    CHECK(near.vetoedByNegative);
+    m.setNegativeMargin(0.1f);
+    CHECK(m.match(shifted(constant(0.1f), 0.15f)).accepted);
+    // Person 2 has no negatives: a probe matched to it is never vetoed by person 1's.
+    CHECK(m.match(shifted(constant(-0.1f), 0.05f)).accepted);
+    CHECK_THROWS_AS(m.setNegativeMargin(-0.1f), std::invalid_argument);
+    CHECK_THROWS_AS(m.addNegative(1, shifted(constant(0.0f), std::numeric_limits<float>::quiet_NaN())),
+                    std::invalid_argument);
+}
+
+TEST_CASE("removing a person removes its negatives too") {
+    Matcher m("model-a", 0.6f);
+    m.add(1, constant(0.1f));
+    m.add(2, constant(-0.1f));
+    m.addNegative(1, constant(0.12f));
+    m.addNegative(2, constant(-0.12f));
+    CHECK(m.negativeCount() == 2);
+    m.remove(1);
+    CHECK(m.negativeCount() == 1);
+    m.clear();
+    CHECK(m.negativeCount() == 0);
+}

@@ -124,17 +124,21 @@ TEST_CASE("register, approve, log in, sync, enrol, push, delta, sighting, alert 
     }
     CHECK(std::sqrt(d2) < 0.6f);
 
-    // Station A reports a sighting; B and the console are alerted.
+    // Station A reports a sighting; the console sees it at once, station B
+    // once an operator confirmed it (danger high: review first, issue 9).
     auto report = sightingOf(added.person_id, "a-0001");
     const auto& ack = as<p::SightingAck>(a->call(report));
     CHECK_FALSE(ack.duplicate);
+    REQUIRE(consoleFuture.wait_for(10s) == std::future_status::ready);
+    const auto& decided = as<p::SightingDecided>(op->call(p::ReviewDecision{ack.sighting_id, true, {}, {}}));
+    CHECK(decided.decided_by == "hq-operator");
     const auto alertB = b->waitPush<p::AlertPush>(10s);
     REQUIRE(alertB);
+    CHECK(alertB->sighting.review == p::ReviewState::Confirmed);
     CHECK(alertB->sighting.id == ack.sighting_id);
     CHECK(alertB->sighting.person_name == add.details.name);
     CHECK(alertB->sighting.danger == p::DangerLevel::High);
     CHECK(alertB->sighting.station == "station-a");
-    REQUIRE(consoleFuture.wait_for(10s) == std::future_status::ready);
     CHECK(consoleFuture.get().report_id == "a-0001");
     subscription->reset();
 

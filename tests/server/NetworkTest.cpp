@@ -333,7 +333,8 @@ TEST_CASE("a sighting is acknowledged once, alerts others but not its reporter")
     s.start();
     s.addUser("st-a", kPassword, p::Role::Station);
     s.addUser("st-b", kPassword, p::Role::Station);
-    const auto person = s.seedPerson("Wanted O'Hara");
+    // Extreme: pushed to every station at once (issue 9 policy; tests/review covers the review-first levels).
+    const auto person = s.seedPerson("Wanted O'Hara", p::DangerLevel::Extreme);
     auto a = s.loggedIn("st-a", kPassword);
     auto b = s.loggedIn("st-b", kPassword);
     REQUIRE(std::holds_alternative<p::Ok>(*a->call(p::SubscribeAlerts{})));
@@ -366,7 +367,7 @@ TEST_CASE("a subscriber that stops reading is dropped instead of growing memory"
     s.start();
     s.addUser("reporter", kPassword, p::Role::Station);
     s.addUser("sloth", kPassword, p::Role::Station);
-    const auto person = s.seedPerson("Slow Reader Test");
+    const auto person = s.seedPerson("Slow Reader Test", p::DangerLevel::Extreme);  // pushed at once
 
     const auto token = s.service->issueSessionToken(kAdmin, "sloth")->token;
     auto reporter = s.loggedIn("reporter", kPassword);

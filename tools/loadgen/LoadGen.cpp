@@ -5,6 +5,12 @@
 //
 //   vigil-loadgen --port P --ca ca.pem --token TOKEN --person ID
 //                 [--connections 1000] [--alerts 20] [--server-pid PID]
+//                 [--reviewer-token TOKEN]
+//
+// With --reviewer-token (an operator's session, issue 9) an automated
+// reviewer confirms each sighting as soon as HQ shows it to staff, and the
+// figure is the time from the station's report to the *confirmed* alert on
+// every subscribed station (report -> review -> broadcast).
 //
 // Connections authenticate with ResumeSession and a token from
 // `vigil-server session issue USER` (CAPTCHA-free by design: the token was
@@ -72,6 +78,7 @@ int main(int argc, char** argv) {
     std::uint64_t person = 0;
     int serverPid = 0;
     unsigned threads = 1;
+    std::string reviewerToken;
     po::options_description options("vigil-loadgen options");
     options.add_options()("help", "this text")("host", po::value(&host)->default_value(host), "server address")(
         "port", po::value(&port)->required(), "server port")("server-name", po::value(&serverName)->default_value(serverName),
@@ -83,7 +90,9 @@ int main(int argc, char** argv) {
         "alerts", po::value(&alerts)->default_value(alerts), "sightings to report, one after another")(
         "parallel-connects", po::value(&parallelConnects)->default_value(parallelConnects), "handshakes in flight")(
         "threads", po::value(&threads)->default_value(threads), "client threads")(
-        "server-pid", po::value(&serverPid), "read the server's memory from /proc/PID/status");
+        "server-pid", po::value(&serverPid), "read the server's memory from /proc/PID/status")(
+        "reviewer-token", po::value(&reviewerToken),
+        "an operator's session token: confirm each sighting at once and measure report -> confirmed broadcast");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, options), vm);
@@ -127,7 +136,9 @@ int main(int argc, char** argv) {
             const auto now = Clock::now();
             std::lock_guard lock(mutex);
             if (auto* alert = std::get_if<p::AlertPush>(&e.message)) {
-                if (auto it = sentAt.find(alert->sighting.report_id); it != sentAt.end()) {
+                // Under review, only the confirmed broadcast counts.
+                const bool counts = reviewerToken.empty() || alert->sighting.review == p::ReviewState::Confirmed;
+                if (auto it = sentAt.find(alert->sighting.report_id); counts && it != sentAt.end()) {
                     latenciesMs.push_back(std::chrono::duration<double, std::milli>(now - it->second).count());
                     ++receivedFor[alert->sighting.report_id];
                 }
@@ -167,6 +178,47 @@ int main(int argc, char** argv) {
     if (serverPid) std::cout << "server memory after connecting: RSS " << procStatus(serverPid, "VmRSS") << "\n";
     if (ready == 0) return 1;
 
+    // The automated reviewer: an operator's connection that confirms every
+    // pending sighting of this run the moment HQ shows it to staff.
+    std::shared_ptr<WireClient> reviewer;
+    std::size_t confirmed = 0;
+    if (!reviewerToken.empty()) {
+        reviewer = WireClient::create(io, tls);
+        if (auto error = reviewer->connect(host, port, serverName)) {
+            std::cerr << "vigil-loadgen: reviewer: " << *error << "\n";
+            return 1;
+        }
+        reviewer->hello();
+        const auto login = reviewer->call(p::ResumeSession{reviewerToken});
+        const auto subscribed = reviewer->call(p::SubscribeAlerts{});
+        if (!login || !std::holds_alternative<p::LoginResponse>(*login) || !subscribed ||
+            !std::holds_alternative<p::Ok>(*subscribed)) {
+            std::cerr << "vigil-loadgen: the reviewer token does not log in as a subscriber\n";
+            return 1;
+        }
+        reviewer->setHandler([&, weak = std::weak_ptr<WireClient>(reviewer)](p::Envelope& e) {
+            auto c = weak.lock();
+            if (!c) return;
+            if (auto* alert = std::get_if<p::AlertPush>(&e.message)) {
+                if (alert->sighting.review != p::ReviewState::Pending) return;
+                {
+                    std::lock_guard lock(mutex);
+                    if (!sentAt.count(alert->sighting.report_id)) return;
+                }
+                c->send(p::ReviewDecision{alert->sighting.id, true, p::DismissReason::None, {}});
+            } else if (auto* decided = std::get_if<p::SightingDecided>(&e.message)) {
+                if (e.request_id == 0) return;  // the push copy of our own decision
+                std::lock_guard lock(mutex);
+                if (decided->decision == p::ReviewState::Confirmed) ++confirmed;
+            } else if (auto* err = std::get_if<p::Error>(&e.message)) {
+                std::lock_guard lock(mutex);
+                if (firstError.empty()) firstError = "reviewer: " + err->text;
+            } else if (auto* ping = std::get_if<p::Ping>(&e.message)) {
+                c->send(p::Pong{ping->nonce});
+            }
+        });
+    }
+
     auto reporter = WireClient::create(io, tls);
     if (auto error = reporter->connect(host, port, serverName)) {
         std::cerr << "vigil-loadgen: reporter: " << *error << "\n";
@@ -202,7 +254,12 @@ int main(int argc, char** argv) {
               << (incomplete ? " (" + std::to_string(incomplete) + " alerts did not reach everyone in 30 s)" : "")
               << "\n";
     std::cout.precision(3);
-    std::cout << std::fixed << "fan-out latency ms: p50 " << percentile(latenciesMs, 50) << "  p95 "
+    if (reviewer)
+        std::cout << "automated reviewer confirmed " << confirmed << " sightings; report -> confirmed broadcast on "
+                  << ready << " stations, ms: p50 " << std::fixed << percentile(latenciesMs, 50) << "  p99 "
+                  << percentile(latenciesMs, 99) << "  max " << (latenciesMs.empty() ? 0.0 : latenciesMs.back())
+                  << "\n";
+    std::cout << std::fixed << (reviewer ? "(same, as fan-out figures) " : "") << "fan-out latency ms: p50 " << percentile(latenciesMs, 50) << "  p95 "
               << percentile(latenciesMs, 95) << "  p99 " << percentile(latenciesMs, 99) << "  max "
               << (latenciesMs.empty() ? 0.0 : latenciesMs.back()) << "\n";
     if (serverPid)
@@ -211,6 +268,7 @@ int main(int argc, char** argv) {
 
     for (auto& c : clients) c->close();
     reporter->close();
+    if (reviewer) reviewer->close();
     work.reset();
     io.stop();
     for (auto& t : pool) t.join();

@@ -100,6 +100,18 @@ void Matcher::add(PersonId person, const Descriptor& descriptor) {
     persons_.push_back(person);
 }
 
+void Matcher::addNegative(PersonId person, const Descriptor& descriptor) {
+    for (float v : descriptor)
+        if (!std::isfinite(v)) throw std::invalid_argument("negative descriptor holds a non-finite value");
+    negatives_.push_back(descriptor);
+    negativeOwners_.push_back(person);
+}
+
+void Matcher::setNegativeMargin(float margin) {
+    if (!(margin >= 0.0f && margin < 2.0f)) throw std::invalid_argument("negative margin must be in [0, 2)");
+    negativeMargin_ = margin;
+}
+
 std::size_t Matcher::remove(PersonId person) {
     std::size_t kept = 0;
     for (std::size_t row = 0; row < persons_.size(); ++row) {
@@ -114,12 +126,22 @@ std::size_t Matcher::remove(PersonId person) {
     const std::size_t removed = persons_.size() - kept;
     persons_.resize(kept);
     values_.resize(kept * kDescriptorSize);
+    std::size_t keptNegatives = 0;
+    for (std::size_t i = 0; i < negativeOwners_.size(); ++i) {
+        if (negativeOwners_[i] == person) continue;
+        negatives_[keptNegatives] = negatives_[i];
+        negativeOwners_[keptNegatives++] = negativeOwners_[i];
+    }
+    negatives_.resize(keptNegatives);
+    negativeOwners_.resize(keptNegatives);
     return removed;
 }
 
 void Matcher::clear() {
     values_.clear();
     persons_.clear();
+    negatives_.clear();
+    negativeOwners_.clear();
 }
 
 void Matcher::reserve(std::size_t descriptors) {
@@ -162,6 +184,16 @@ std::vector<MatchResult> Matcher::match(std::span<const Descriptor> probes) cons
             const float d = std::sqrt(t.best);
             r.best = Candidate{t.bestPerson, d, similarity(d)};
             r.accepted = d <= threshold_;
+            // Negatives are few (a handful per person dismissed by HQ): a plain scan.
+            for (std::size_t i = 0; i < negativeOwners_.size(); ++i)
+                if (negativeOwners_[i] == t.bestPerson) {
+                    const float n = euclideanDistance(probes[p], negatives_[i]);
+                    if (!r.nearestNegative || n < *r.nearestNegative) r.nearestNegative = n;
+                }
+            if (r.accepted && r.nearestNegative && (*r.nearestNegative < d || *r.nearestNegative <= negativeMargin_)) {
+                r.accepted = false;
+                r.vetoedByNegative = true;
+            }
         }
         if (t.second != TopTwo::kNone) {
             const float d = std::sqrt(t.second);

@@ -25,7 +25,11 @@ struct Candidate {
 struct MatchResult {
     std::optional<Candidate> best;      // nearest person, accepted or not
     std::optional<Candidate> runnerUp;  // nearest *other* person
-    bool accepted = false;              // best->distance <= threshold
+    bool accepted = false;              // best->distance <= threshold and no negative vetoed it
+    // Issue 9: the best person's nearest negative ("not this person"
+    // example) and whether it vetoed the match.
+    std::optional<float> nearestNegative;
+    bool vetoedByNegative = false;
 };
 
 class Matcher {
@@ -36,7 +40,16 @@ public:
     explicit Matcher(std::string modelFingerprint, float threshold = kDefaultMatchThreshold);
 
     void add(PersonId person, const Descriptor& descriptor);
-    // Removes every descriptor of the person; returns how many there were.
+    // A face HQ dismissed as "not this person" (issue 9). A probe matched to
+    // `person` is not accepted when it lies closer to one of the person's
+    // negatives than to the person's nearest own descriptor, or within
+    // negativeMargin() of a negative.
+    void addNegative(PersonId person, const Descriptor& descriptor);
+    std::size_t negativeCount() const { return negativeOwners_.size(); }
+    float negativeMargin() const { return negativeMargin_; }
+    void setNegativeMargin(float margin);
+    // Removes every descriptor and negative of the person; returns how many
+    // descriptors there were.
     std::size_t remove(PersonId person);
     void clear();
     void reserve(std::size_t descriptors);
@@ -60,6 +73,9 @@ private:
     float threshold_;
     std::vector<float> values_;      // size() * kDescriptorSize, row per descriptor
     std::vector<PersonId> persons_;  // owner of each row
+    std::vector<Descriptor> negatives_;
+    std::vector<PersonId> negativeOwners_;
+    float negativeMargin_ = kDefaultNegativeMargin;
 };
 
 }  // namespace vigil::recognition
