@@ -85,18 +85,18 @@ void ConsoleApp::drawAlertCard(const proto::Sighting& sighting, const gui::Fonts
     ImGui::Text("Seen: %s (%s)", gui::formatTime(sighting.observed_at_ms).c_str(),
                 gui::formatAge(sighting.observed_at_ms, gui::nowUnixMs()).c_str());
     ImGui::Text("Face distance: %.3f (lower is closer)", sighting.distance);
-    const ReviewState review = reviewOf(sighting);
-    switch (review.status) {
-        case ReviewStatus::Pending:
+    switch (sighting.review) {
+        case proto::ReviewState::Pending:
             ImGui::TextColored(gui::colors::kWarning, "UNCONFIRMED - waiting for an operator's review");
             break;
-        case ReviewStatus::Confirmed:
-            ImGui::TextColored(gui::colors::kDanger, "CONFIRMED by %s %s", review.decided_by.c_str(),
-                               review.decided_at_ms ? ("at " + gui::formatTime(review.decided_at_ms)).c_str() : "");
+        case proto::ReviewState::Confirmed:
+            ImGui::TextColored(gui::colors::kDanger, "CONFIRMED by %s at %s", sighting.decided_by.c_str(),
+                               gui::formatTime(sighting.decided_at_ms).c_str());
             break;
-        case ReviewStatus::Dismissed:
-            ImGui::TextDisabled("DISMISSED by %s: %s", review.decided_by.c_str(),
-                                review.reason.empty() ? "no reason given" : review.reason.c_str());
+        case proto::ReviewState::Dismissed:
+            ImGui::TextDisabled("DISMISSED by %s: %s%s", sighting.decided_by.c_str(),
+                                dismissalWords(sighting.dismiss_reason).c_str(),
+                                sighting.review_note.empty() ? "" : (" (" + sighting.review_note + ")").c_str());
             break;
     }
     if (fresh) {

@@ -96,6 +96,8 @@ void ConsoleApp::logout() {
     sightings_call_.last.reset();
     audit_call_.last.reset();
     pending_call_.last.reset();
+    photos_call_.last.reset();
+    photos_for_ = 0;
     review_ = {};
     screen_ = Screen::Login;
     requestCaptcha();
@@ -209,6 +211,7 @@ void ConsoleApp::collectCalls() {
         refreshLists(true);
     }
     if (session_) {
+        for (const auto& decided : backend_.pollDecisions()) applyDecision(decided);
         auto pushed = backend_.pollAlerts();
         // A push of a known sighting is its review decision: replace it in place.
         for (auto& sighting : pushed) {
@@ -455,15 +458,8 @@ bool ConsoleApp::setField(std::string_view field, std::string_view value) {
     else if (field == "notes") form_.notes = text;
     else if (field == "photo-path") form_.photo_path = text;
     else if (field == "danger") return proto::parseDangerLevel(text, form_.danger);
-    else if (field == "dismiss-reason") {
-        for (const DismissReason reason : {DismissReason::WrongPerson, DismissReason::PoorImage,
-                                           DismissReason::Duplicate, DismissReason::Other})
-            if (text == describe(reason)) {
-                review_.reason = reason;
-                return true;
-            }
-        return false;
-    } else if (field == "dismiss-text") review_.text = text;
+    else if (field == "dismiss-reason") return proto::parseDismissReason(text, review_.reason);
+    else if (field == "dismiss-text") review_.text = text;
     else return false;
     return true;
 }
@@ -535,14 +531,14 @@ std::optional<bool> ConsoleApp::condition(std::string_view name) {
     if (name == "review-recorded") return review_call_.succeeded() && !review_call_.busy();
     if (name == "has-decided-alert")
         return std::any_of(alerts_.begin(), alerts_.end(),
-                           [](const auto& s) { return reviewOf(s).status != ReviewStatus::Pending; });
+                           [](const auto& s) { return s.review != proto::ReviewState::Pending; });
     if (name == "idle") {
         // Finished and collected: an answer still waiting in its future
         // would make the next press of the same button a no-op.
         const bool any_busy = captcha_call_.busy() || login_call_.busy() || persons_call_.busy() ||
                               users_call_.busy() || sightings_call_.busy() || audit_call_.busy() ||
                               photo_call_.busy() || add_call_.busy() || change_call_.busy() ||
-                              pending_call_.busy() || review_call_.busy();
+                              pending_call_.busy() || review_call_.busy() || photos_call_.busy();
         return tasks_.pending() == 0 && !any_busy;
     }
     return std::nullopt;

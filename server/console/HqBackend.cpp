@@ -71,6 +71,13 @@ Outcome<proto::LoginResponse> HqBackend::login(const proto::LoginRequest& reques
                                                       "station accounts sign in from vigil-client");
     }
     auto subscription = service_.subscribe(grant->actor, [this](const std::shared_ptr<const server::PushEvent>& event) {
+        if (event->kind == server::PushEvent::Kind::Decision) {
+            if (const auto* decided = std::get_if<proto::SightingDecided>(&event->message)) {
+                std::lock_guard lock(mutex_);
+                decided_.push_back(*decided);
+            }
+            return;
+        }
         if (event->kind != server::PushEvent::Kind::Alert) return;
         if (const auto* push = std::get_if<proto::AlertPush>(&event->message)) {
             std::lock_guard lock(mutex_);
@@ -91,6 +98,7 @@ void HqBackend::logout() {
         subscription = std::move(subscription_);
         grant = std::exchange(session_, std::nullopt);
         pushed_.clear();
+        decided_.clear();
         person_cache_.clear();
         audit_cache_.clear();
     }
@@ -267,15 +275,33 @@ HqStatus HqBackend::status() {
 }
 
 Outcome<std::vector<proto::Sighting>> HqBackend::pendingSightings() {
-    return Outcome<std::vector<proto::Sighting>>::failure(proto::ErrorCode::InvalidRequest, "review not available");
+    const auto who = actor();
+    if (!who) return notSignedIn<std::vector<proto::Sighting>>();
+    return from<std::vector<proto::Sighting>>(service_.listPendingSightings(*who));
 }
 
-Outcome<Done> HqBackend::confirmSighting(std::uint64_t) {
-    return Outcome<Done>::failure(proto::ErrorCode::InvalidRequest, "review not available");
+Outcome<proto::SightingDecided> HqBackend::confirmSighting(std::uint64_t sighting_id) {
+    const auto who = actor();
+    if (!who) return notSignedIn<proto::SightingDecided>();
+    return from<proto::SightingDecided>(service_.confirmSighting(*who, sighting_id));
 }
 
-Outcome<Done> HqBackend::dismissSighting(std::uint64_t, DismissReason, const std::string&) {
-    return Outcome<Done>::failure(proto::ErrorCode::InvalidRequest, "review not available");
+Outcome<proto::SightingDecided> HqBackend::dismissSighting(std::uint64_t sighting_id, proto::DismissReason reason,
+                                                           const std::string& note) {
+    const auto who = actor();
+    if (!who) return notSignedIn<proto::SightingDecided>();
+    return from<proto::SightingDecided>(service_.dismissSighting(*who, sighting_id, reason, note));
+}
+
+Outcome<std::vector<proto::Bytes>> HqBackend::personPhotos(std::uint64_t person_id) {
+    const auto who = actor();
+    if (!who) return notSignedIn<std::vector<proto::Bytes>>();
+    return from<std::vector<proto::Bytes>>(service_.personPhotos(*who, person_id));
+}
+
+std::vector<proto::SightingDecided> HqBackend::pollDecisions() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(decided_, {});
 }
 
 std::vector<proto::Sighting> HqBackend::pollAlerts() {

@@ -75,6 +75,12 @@ int main(int argc, char** argv) {
         report.location = {true, 52.5251, 13.3694, "Berlin Hauptbahnhof, north entrance"};
         report.snapshot_jpeg = readShowcaseFile(args.values["--snapshot"]);
         require(service.reportSighting(hq.station, report), "report sighting");
+        // A second one, closer to a look-alike's distance, for the review queue to dismiss.
+        report.report_id = "showcase-sighting-2";
+        report.distance = 0.55f;
+        report.observed_at_ms += 60'000;
+        report.location = {true, 52.5206, 13.3862, "Friedrichstrasse station, platform 3"};
+        require(service.reportSighting(hq.station, report), "report sighting");
 
         // The station connected over TLS, as a field station would be.
         HqServer server(service, config);
