@@ -40,7 +40,7 @@ void ConsoleApp::drawAlerts(const gui::Fonts& fonts) {
 
 void ConsoleApp::drawAlertCard(const proto::Sighting& sighting, const gui::Fonts& fonts) {
     ImGui::PushID(static_cast<int>(sighting.id));
-    const bool fresh = !acknowledged_.contains(sighting.id);
+    const bool fresh = !acknowledged_.contains(sighting.id) && sighting.review != proto::ReviewState::Dismissed;
     const float image = ImGui::GetFontSize() * 9;
     // Tall enough for the image with its caption and for the text column
     // (large name, badge, four lines, a button).
@@ -102,7 +102,7 @@ void ConsoleApp::drawAlertCard(const proto::Sighting& sighting, const gui::Fonts
     if (fresh) {
         if (ImGui::Button("Acknowledge")) acknowledge(sighting.id);
     } else {
-        ImGui::TextDisabled("acknowledged");
+        ImGui::TextDisabled(sighting.review == proto::ReviewState::Dismissed ? "no action needed" : "acknowledged");
     }
     ImGui::EndGroup();
 

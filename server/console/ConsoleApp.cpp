@@ -39,8 +39,9 @@ const proto::WantedPerson* ConsoleApp::selectedPerson() const {
 }
 
 std::size_t ConsoleApp::unacknowledgedAlerts() const {
+    // A dismissed sighting needs no acknowledgement: HQ already decided it was not a match.
     return static_cast<std::size_t>(std::count_if(alerts_.begin(), alerts_.end(), [&](const auto& s) {
-        return !acknowledged_.contains(s.id);
+        return !acknowledged_.contains(s.id) && s.review != proto::ReviewState::Dismissed;
     }));
 }
 

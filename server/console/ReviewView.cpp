@@ -224,7 +224,8 @@ void ConsoleApp::drawReviewDetail(const proto::Sighting& sighting, const gui::Fo
             review_map_.fitted = true;
             review_.map_for = sighting.id;
         }
-        gui::drawMap("review-map", review_map_, tiles_, textures_, markers, {image, image});
+        gui::drawMap("review-map", review_map_, tiles_, textures_, markers,
+                     {std::max(image, ImGui::GetContentRegionAvail().x), image});
     }
     ImGui::TextDisabled("where");
     ImGui::EndGroup();

@@ -1,5 +1,6 @@
 // vigil-screenshot-check [--max-kib N] DIR
-//     every PNG in DIR is not blank, no two are (nearly) the same screen, and
+//     every PNG in DIR is not blank, no two are (nearly) the same screen
+//     (NAME--STATE.png, a state of NAME.png, need only differ by a line), and
 //     with --max-kib none is larger than N KiB. One line per file and per
 //     failed pair; exit status 1 on any failure.
 // vigil-screenshot-check --expect-colour FILE R,G,B MIN_PERCENT
@@ -26,6 +27,7 @@ namespace {
 
 constexpr double kMinStdDev = 12.0;          // a blank or single-colour window is ~0
 constexpr double kMinChangedFraction = 0.02; // 2% of the pixels: a different screen, not a blinking cursor
+constexpr double kMinStateChangedFraction = 0.001; // a line of text: another state of the same screen
 constexpr int kMaxCommittedWidth = 1280;
 
 int shrink(const std::string& in, const std::string& out, std::uintmax_t max_bytes) {
@@ -122,7 +124,10 @@ int main(int argc, char** argv) {
         for (std::size_t j = i + 1; j < images.size(); ++j) {
             if (images[i].empty() || images[j].empty()) continue;
             const double changed = vigil::test::changedFraction(images[i], images[j]);
-            if (changed < kMinChangedFraction) {
+            // "NAME--STATE.png" is a state of the screen NAME.png (a refusal
+            // shown, a decision made): it must differ, if only in a line.
+            const bool states = vigil::test::sameScreen(files[i].stem().string(), files[j].stem().string());
+            if (changed < (states ? kMinStateChangedFraction : kMinChangedFraction)) {
                 std::printf("FAIL %s and %s show the same screen (%.2f%% of pixels differ)\n",
                             files[i].filename().c_str(), files[j].filename().c_str(), changed * 100);
                 ok = false;
