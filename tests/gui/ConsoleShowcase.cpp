@@ -6,7 +6,7 @@
 // station is also signed in over TLS on loopback, so the status screen and
 // the map show a live session.
 //
-//   gui_console_showcase --data-dir DIR --enrol PHOTO --snapshot PHOTO
+//   gui_console_showcase --data-dir DIR --enrol PHOTO [--enrol-also PHOTO] --snapshot PHOTO [--other PHOTO]
 
 #include "server/console/Console.hpp"
 #include "server/core/HqServer.hpp"
@@ -33,7 +33,8 @@ using namespace vigil::test;
 int main(int argc, char** argv) {
     auto args = parseShowcaseArgs(argc, argv);
     if (!args.has("--data-dir") || !args.has("--enrol") || !args.has("--snapshot")) {
-        std::cerr << "usage: " << argv[0] << " --data-dir DIR --enrol PHOTO --snapshot PHOTO\n";
+        std::cerr << "usage: " << argv[0]
+                  << " --data-dir DIR --enrol PHOTO [--enrol-also PHOTO] --snapshot PHOTO [--other PHOTO]\n";
         return 2;
     }
     try {
@@ -62,7 +63,18 @@ int main(int argc, char** argv) {
         details.reason = "Demonstration record enrolled from a public test photo";
         details.danger = proto::DangerLevel::High;
         details.notes = "Not a real case. Shows how a wanted-person record looks.";
-        const std::uint64_t person = hq.addPerson(details, args.values["--enrol"]);
+        std::vector<std::string> photos{args.values["--enrol"]};
+        if (args.has("--enrol-also")) photos.push_back(args.values["--enrol-also"]);
+        const std::uint64_t person = hq.addPerson(details, photos);
+        // Another wanted person, the runner-up of the second sighting.
+        std::uint64_t other = 0;
+        if (args.has("--other")) {
+            proto::PersonDetails look_alike;
+            look_alike.name = "Demo Subject Four";
+            look_alike.reason = "Demonstration record";
+            look_alike.danger = proto::DangerLevel::Medium;
+            other = hq.addPerson(look_alike, {args.values["--other"]});
+        }
 
         proto::SightingReport report;
         report.report_id = "showcase-sighting-1";
@@ -78,6 +90,8 @@ int main(int argc, char** argv) {
         // A second one, closer to a look-alike's distance, for the review queue to dismiss.
         report.report_id = "showcase-sighting-2";
         report.distance = 0.55f;
+        report.runner_up_id = other;
+        report.runner_up_distance = other ? 0.62f : 0.0f;
         report.observed_at_ms += 60'000;
         report.location = {true, 52.5206, 13.3862, "Friedrichstrasse station, platform 3"};
         require(service.reportSighting(hq.station, report), "report sighting");

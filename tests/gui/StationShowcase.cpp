@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
         details.reason = "Demonstration record enrolled from a public test photo";
         details.danger = proto::DangerLevel::Extreme;
         details.notes = "Not a real case.";
-        hq.addPerson(details, args.values["--enrol"]);
+        hq.addPerson(details, {args.values["--enrol"]});
         HqServer server(service, server_config);
 
         vigil::client::StationConfig config;
