@@ -339,12 +339,14 @@ bool Pipeline::setWatchlist(std::shared_ptr<const std::map<std::uint64_t, protoc
                             const std::string& fingerprint) {
     const bool sameModel = fingerprint == impl_->fingerprint;
     float threshold = 0;
+    float negativeMargin = 0;
     {
         std::lock_guard lock(impl_->mutex);
         threshold = impl_->options.matchThreshold;
+        negativeMargin = impl_->options.negativeMargin;
     }
     auto matcher = std::make_shared<rec::Matcher>(impl_->fingerprint, threshold);
-    matcher->setNegativeMargin(impl_->options.negativeMargin);
+    matcher->setNegativeMargin(negativeMargin);
     std::size_t faces = 0;
     if (sameModel && persons)
         for (const auto& [id, person] : *persons)
