@@ -1,5 +1,6 @@
 #include "client/gui/CoreBackend.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace vigil::station {
@@ -69,6 +70,18 @@ StationSnapshot CoreBackend::snapshot() {
         shown.snapshot_jpeg = alert.snapshotJpeg;
         shown.acknowledged = alert.acknowledged;
         shown.reported = alert.delivered;
+        switch (alert.review) {
+            case client::AlertReview::Unconfirmed: shown.review = AlertReview::Unconfirmed; break;
+            case client::AlertReview::Confirmed: shown.review = AlertReview::Confirmed; break;
+            case client::AlertReview::Withdrawn: shown.review = AlertReview::Dismissed; break;
+        }
+        shown.decided_by = alert.decidedBy;
+        if (alert.review == client::AlertReview::Withdrawn) {
+            std::string reason(proto::describe(alert.withdrawnReason));
+            std::replace(reason.begin(), reason.end(), '-', ' ');
+            shown.dismiss_reason = alert.reviewNote.empty() ? reason : reason + " (" + alert.reviewNote + ")";
+        }
+        if (alert.fromHq) shown.seen_by = alert.station;
         view.alerts.push_back(std::move(shown));
     }
     for (const auto& face : faces) {

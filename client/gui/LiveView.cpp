@@ -194,7 +194,10 @@ void StationUi::drawAlertPanel(const gui::Fonts& fonts, ImVec2 size) {
         ImGui::TextWrapped("Wanted for: %s", person.details.reason.empty() ? "-" : person.details.reason.c_str());
         if (!person.details.notes.empty()) ImGui::TextWrapped("Notes: %s", person.details.notes.c_str());
         ImGui::Text("Seen %s, face distance %.2f", gui::formatTime(alert->observed_at_ms).c_str(), alert->distance);
-        ImGui::TextDisabled("%s", alert->reported ? "reported to HQ" : "queued for HQ (kept until delivered)");
+        if (!alert->seen_by.empty())
+            ImGui::TextWrapped("Seen by station %s; HQ passed it on.", alert->seen_by.c_str());
+        else
+            ImGui::TextDisabled("%s", alert->reported ? "reported to HQ" : "queued for HQ (kept until delivered)");
     }
     ImGui::EndChild();
     if (alert) ImGui::PopStyleColor();

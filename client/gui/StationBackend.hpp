@@ -63,6 +63,7 @@ struct StationAlert {
     AlertReview review = AlertReview::Unconfirmed;
     std::string decided_by;      // the HQ operator who confirmed or dismissed it
     std::string dismiss_reason;  // why HQ dismissed it ("wrong person", free text...)
+    std::string seen_by;         // another station's sighting HQ passed on; empty: this station's own
 };
 
 struct StationSnapshot {

@@ -294,6 +294,7 @@ std::optional<bool> StationUi::condition(std::string_view name) {
     if (name == "face-boxed") return !snapshot_.faces.empty();
     if (name == "alert") return activeAlert() != nullptr;
     if (name == "no-alert") return activeAlert() == nullptr;
+    if (name == "alert-reported") return activeAlert() && activeAlert()->reported;
     if (name == "alert-confirmed") return activeAlert() && activeAlert()->review == AlertReview::Confirmed;
     if (name == "alert-withdrawn") return activeAlert() && activeAlert()->review == AlertReview::Dismissed;
     if (name == "watchlist-loaded") return snapshot_.watchlist_size > 0;

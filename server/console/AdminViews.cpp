@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <map>
 
 namespace vigil::console {
 
@@ -187,29 +188,53 @@ void ConsoleApp::drawStatus(const gui::Fonts& fonts) {
     ImGui::Text("Stations and consoles receiving alerts: %zu", s.alert_subscribers);
     ImGui::Text("Recognition model: %s", s.model_fingerprint.empty() ? "-" : s.model_fingerprint.c_str());
     ImGui::Spacing();
+    const auto stations = static_cast<std::size_t>(std::count_if(
+        s.stations.begin(), s.stations.end(), [](const auto& c) { return c.role == proto::Role::Station; }));
     ImGui::PushFont(fonts.bold);
-    ImGui::Text("Connected stations (%zu)", s.stations.size());
+    ImGui::Text("Connected stations (%zu), other sessions (%zu)", stations, s.stations.size() - stations);
     ImGui::PopFont();
-    if (s.stations.empty()) {
-        gui::hintLine("No station session is listed.");
+    if (!s.sessions_error.empty()) {
+        gui::errorLine("Cannot list the sessions: " + s.sessions_error);
         return;
     }
-    if (ImGui::BeginTable("stations", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
-        ImGui::TableSetupColumn("Station");
+    if (s.stations.empty()) {
+        gui::hintLine("No station is connected over the network.");
+        return;
+    }
+    // Where each station last reported from, when the feed has it.
+    std::map<std::string, const proto::Location*> last_place;
+    for (const auto& sighting : alerts_)  // newest first
+        if (!sighting.location.place.empty() || sighting.location.has_coordinates)
+            last_place.try_emplace(sighting.station, &sighting.location);
+    const std::int64_t now = gui::nowUnixMs();
+    if (ImGui::BeginTable("stations", 7, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+        ImGui::TableSetupColumn("Account");
+        ImGui::TableSetupColumn("Role");
         ImGui::TableSetupColumn("Address");
-        ImGui::TableSetupColumn("Place");
+        ImGui::TableSetupColumn("Certificate");
+        ImGui::TableSetupColumn("Last reported from");
         ImGui::TableSetupColumn("Connected");
+        ImGui::TableSetupColumn("Last request");
         ImGui::TableHeadersRow();
         for (const auto& station : s.stations) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(station.username.c_str());
             ImGui::TableNextColumn();
+            ImGui::TextUnformatted(std::string(proto::describe(station.role)).c_str());
+            ImGui::TableNextColumn();
             ImGui::TextUnformatted(station.address.c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(station.location.place.empty() ? "-" : station.location.place.c_str());
+            ImGui::TextUnformatted(station.certificate.empty() ? "-" : station.certificate.c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(gui::formatAge(station.connected_since_ms, gui::nowUnixMs()).c_str());
+            const auto place = last_place.find(station.username);
+            ImGui::TextUnformatted(place == last_place.end() || place->second->place.empty() ? "-"
+                                                                                              : place->second->place.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(gui::formatAge(station.connected_since_ms, now).c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%s (%llu served)", gui::formatAge(station.last_activity_ms, now).c_str(),
+                        static_cast<unsigned long long>(station.requests_served));
         }
         ImGui::EndTable();
     }

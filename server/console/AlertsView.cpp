@@ -40,7 +40,7 @@ void ConsoleApp::drawAlerts(const gui::Fonts& fonts) {
 
 void ConsoleApp::drawAlertCard(const proto::Sighting& sighting, const gui::Fonts& fonts) {
     ImGui::PushID(static_cast<int>(sighting.id));
-    const bool fresh = !acknowledged_.contains(sighting.id);
+    const bool fresh = !acknowledged_.contains(sighting.id) && sighting.review != proto::ReviewState::Dismissed;
     const float image = ImGui::GetFontSize() * 9;
     // Tall enough for the image with its caption and for the text column
     // (large name, badge, four lines, a button).
@@ -85,24 +85,24 @@ void ConsoleApp::drawAlertCard(const proto::Sighting& sighting, const gui::Fonts
     ImGui::Text("Seen: %s (%s)", gui::formatTime(sighting.observed_at_ms).c_str(),
                 gui::formatAge(sighting.observed_at_ms, gui::nowUnixMs()).c_str());
     ImGui::Text("Face distance: %.3f (lower is closer)", sighting.distance);
-    const ReviewState review = reviewOf(sighting);
-    switch (review.status) {
-        case ReviewStatus::Pending:
+    switch (sighting.review) {
+        case proto::ReviewState::Pending:
             ImGui::TextColored(gui::colors::kWarning, "UNCONFIRMED - waiting for an operator's review");
             break;
-        case ReviewStatus::Confirmed:
-            ImGui::TextColored(gui::colors::kDanger, "CONFIRMED by %s %s", review.decided_by.c_str(),
-                               review.decided_at_ms ? ("at " + gui::formatTime(review.decided_at_ms)).c_str() : "");
+        case proto::ReviewState::Confirmed:
+            ImGui::TextColored(gui::colors::kDanger, "CONFIRMED by %s at %s", sighting.decided_by.c_str(),
+                               gui::formatTime(sighting.decided_at_ms).c_str());
             break;
-        case ReviewStatus::Dismissed:
-            ImGui::TextDisabled("DISMISSED by %s: %s", review.decided_by.c_str(),
-                                review.reason.empty() ? "no reason given" : review.reason.c_str());
+        case proto::ReviewState::Dismissed:
+            ImGui::TextDisabled("DISMISSED by %s: %s%s", sighting.decided_by.c_str(),
+                                dismissalWords(sighting.dismiss_reason).c_str(),
+                                sighting.review_note.empty() ? "" : (" (" + sighting.review_note + ")").c_str());
             break;
     }
     if (fresh) {
         if (ImGui::Button("Acknowledge")) acknowledge(sighting.id);
     } else {
-        ImGui::TextDisabled("acknowledged");
+        ImGui::TextDisabled(sighting.review == proto::ReviewState::Dismissed ? "no action needed" : "acknowledged");
     }
     ImGui::EndGroup();
 
@@ -117,7 +117,8 @@ void ConsoleApp::drawMap(const gui::Fonts& fonts) {
     ImGui::TextUnformatted("Map of sightings and stations");
     ImGui::PopFont();
     ImGui::SameLine();
-    ImGui::TextDisabled("squares: stations (where they last reported from), circles: sightings. Drag to pan, wheel to zoom.");
+    ImGui::TextDisabled("squares: stations (blue: connected now; where they last reported from), circles: sightings. "
+                        "Drag to pan, wheel to zoom.");
     std::vector<gui::MapMarker> markers;
     // Stations: where the server lists them, else where each last reported from.
     std::map<std::string, const proto::Location*> station_places;
@@ -125,8 +126,13 @@ void ConsoleApp::drawMap(const gui::Fonts& fonts) {
         if (station.location.has_coordinates) station_places[station.username] = &station.location;
     for (const auto& sighting : alerts_)  // newest first: the first one per station wins
         if (sighting.location.has_coordinates) station_places.try_emplace(sighting.station, &sighting.location);
-    for (const auto& [name, place] : station_places)
-        markers.push_back({{place->latitude, place->longitude}, name, IM_COL32(90, 160, 250, 255), true});
+    // Connected stations in blue, the others (known from their reports) in grey.
+    for (const auto& [name, place] : station_places) {
+        const bool connected = std::any_of(status_.stations.begin(), status_.stations.end(),
+                                           [&](const auto& s) { return s.username == name; });
+        markers.push_back({{place->latitude, place->longitude}, name + (connected ? " (connected)" : ""),
+                           connected ? IM_COL32(90, 160, 250, 255) : IM_COL32(150, 155, 165, 255), true});
+    }
     int sightings_placed = 0;
     for (const auto& sighting : alerts_) {
         if (!sighting.location.has_coordinates) continue;

@@ -39,8 +39,9 @@ const proto::WantedPerson* ConsoleApp::selectedPerson() const {
 }
 
 std::size_t ConsoleApp::unacknowledgedAlerts() const {
+    // A dismissed sighting needs no acknowledgement: HQ already decided it was not a match.
     return static_cast<std::size_t>(std::count_if(alerts_.begin(), alerts_.end(), [&](const auto& s) {
-        return !acknowledged_.contains(s.id);
+        return !acknowledged_.contains(s.id) && s.review != proto::ReviewState::Dismissed;
     }));
 }
 
@@ -96,6 +97,8 @@ void ConsoleApp::logout() {
     sightings_call_.last.reset();
     audit_call_.last.reset();
     pending_call_.last.reset();
+    photos_call_.last.reset();
+    photos_for_ = 0;
     review_ = {};
     screen_ = Screen::Login;
     requestCaptcha();
@@ -209,6 +212,7 @@ void ConsoleApp::collectCalls() {
         refreshLists(true);
     }
     if (session_) {
+        for (const auto& decided : backend_.pollDecisions()) applyDecision(decided);
         auto pushed = backend_.pollAlerts();
         // A push of a known sighting is its review decision: replace it in place.
         for (auto& sighting : pushed) {
@@ -393,6 +397,11 @@ void ConsoleApp::drawStatusBar() {
     ImGui::Separator();
     const auto& s = status_;
     const std::int64_t up = s.uptime_seconds;
+    ImGui::Text("Stations connected: %zu",
+                static_cast<std::size_t>(std::count_if(s.stations.begin(), s.stations.end(), [](const auto& c) {
+                    return c.role == proto::Role::Station;
+                })));
+    ImGui::SameLine(0, 30);
     ImGui::Text("Receiving alerts: %zu", s.alert_subscribers);
     ImGui::SameLine(0, 30);
     ImGui::Text("Watchlist v%llu (%zu persons)", static_cast<unsigned long long>(s.watchlist_version),
@@ -450,15 +459,8 @@ bool ConsoleApp::setField(std::string_view field, std::string_view value) {
     else if (field == "notes") form_.notes = text;
     else if (field == "photo-path") form_.photo_path = text;
     else if (field == "danger") return proto::parseDangerLevel(text, form_.danger);
-    else if (field == "dismiss-reason") {
-        for (const DismissReason reason : {DismissReason::WrongPerson, DismissReason::PoorImage,
-                                           DismissReason::Duplicate, DismissReason::Other})
-            if (text == describe(reason)) {
-                review_.reason = reason;
-                return true;
-            }
-        return false;
-    } else if (field == "dismiss-text") review_.text = text;
+    else if (field == "dismiss-reason") return proto::parseDismissReason(text, review_.reason);
+    else if (field == "dismiss-text") review_.text = text;
     else return false;
     return true;
 }
@@ -530,14 +532,14 @@ std::optional<bool> ConsoleApp::condition(std::string_view name) {
     if (name == "review-recorded") return review_call_.succeeded() && !review_call_.busy();
     if (name == "has-decided-alert")
         return std::any_of(alerts_.begin(), alerts_.end(),
-                           [](const auto& s) { return reviewOf(s).status != ReviewStatus::Pending; });
+                           [](const auto& s) { return s.review != proto::ReviewState::Pending; });
     if (name == "idle") {
         // Finished and collected: an answer still waiting in its future
         // would make the next press of the same button a no-op.
         const bool any_busy = captcha_call_.busy() || login_call_.busy() || persons_call_.busy() ||
                               users_call_.busy() || sightings_call_.busy() || audit_call_.busy() ||
                               photo_call_.busy() || add_call_.busy() || change_call_.busy() ||
-                              pending_call_.busy() || review_call_.busy();
+                              pending_call_.busy() || review_call_.busy() || photos_call_.busy();
         return tasks_.pending() == 0 && !any_busy;
     }
     return std::nullopt;

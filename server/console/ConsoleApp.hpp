@@ -78,7 +78,7 @@ private:
     struct ReviewForm {
         std::optional<std::uint64_t> selected;
         bool dismissing = false;
-        DismissReason reason = DismissReason::WrongPerson;
+        protocol::DismissReason reason = protocol::DismissReason::WrongPerson;
         std::string text;
         std::string message;
         bool failed = false;
@@ -121,6 +121,7 @@ private:
     void confirmSelected();
     void dismissSelected();
     void collectReview();
+    void applyDecision(const protocol::SightingDecided& decided);
     const protocol::Sighting* selectedReview() const;
     std::size_t pendingReviews() const;
 
@@ -166,7 +167,9 @@ private:
     Call<protocol::PersonAdded> add_call_;
     Call<Done> change_call_;  // update, remove, user decisions
     Call<std::vector<protocol::Sighting>> pending_call_;  // the review queue
-    Call<Done> review_call_;                              // confirm or dismiss
+    Call<protocol::SightingDecided> review_call_;         // confirm or dismiss
+    Call<std::vector<protocol::Bytes>> photos_call_;      // enrolled photos of the person under review
+    std::uint64_t photos_for_ = 0;                        // whose photos photos_call_ holds
     ReviewForm review_;
     gui::MapView review_map_;
     std::string change_what_;

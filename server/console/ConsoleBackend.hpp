@@ -38,11 +38,16 @@ struct PhotoCheck {
     protocol::Bytes jpeg;           // what is uploaded when the person is saved
 };
 
+// One signed-in network session (a station, or HQ staff on another console).
 struct ConnectedStation {
     std::string username;
+    protocol::Role role = protocol::Role::Station;
     std::string address;
-    protocol::Location location;
+    std::string certificate;  // the station's client certificate name (mutual TLS), else empty
+    protocol::Location location;  // where it last reported a sighting from, if it did
     std::int64_t connected_since_ms = 0;
+    std::int64_t last_activity_ms = 0;
+    std::uint64_t requests_served = 0;
 };
 
 struct HqStatus {
@@ -50,32 +55,13 @@ struct HqStatus {
     std::uint64_t watchlist_version = 0;
     std::size_t person_count = 0;
     std::size_t alert_subscribers = 0;       // stations and consoles receiving pushes
-    std::vector<ConnectedStation> stations;  // when the server can list its sessions
+    std::vector<ConnectedStation> stations;  // signed-in network sessions, stations first
+    std::string sessions_error;              // why the sessions cannot be listed (role), else empty
     std::string model_fingerprint;
 };
 
-// Match review: what HQ decided about a sighting, read from the sighting
-// itself (ReviewState.cpp keeps the mapping from the protocol's fields in
-// one place).
-enum class ReviewStatus { Pending, Confirmed, Dismissed };
-enum class DismissReason { WrongPerson, PoorImage, Duplicate, Other };
-std::string_view describe(DismissReason reason);  // "wrong person", ...
-
-struct ReviewState {
-    ReviewStatus status = ReviewStatus::Pending;
-    std::string decided_by;
-    std::string reason;  // a dismissal's reason in words
-    std::int64_t decided_at_ms = 0;
-};
-ReviewState reviewOf(const protocol::Sighting& sighting);
-
-// The nearest *other* wanted person the station's matcher found.
-struct RunnerUp {
-    std::uint64_t person_id = 0;
-    std::string name;
-    float distance = 0;
-};
-std::optional<RunnerUp> runnerUpOf(const protocol::Sighting& sighting);
+// A dismissal reason in words for the screen ("wrong person").
+std::string dismissalWords(protocol::DismissReason reason);
 
 class ConsoleBackend {
 public:
@@ -99,15 +85,22 @@ public:
     virtual Outcome<std::vector<protocol::AuditEntry>> audit(std::uint32_t limit) = 0;
     virtual HqStatus status() = 0;
 
-    // Match review (operator and admin; the server refuses others).
+    // Match review (operator and admin; the server refuses others). Each
+    // sighting carries its runner-up and review state.
     virtual Outcome<std::vector<protocol::Sighting>> pendingSightings() = 0;
-    virtual Outcome<Done> confirmSighting(std::uint64_t sighting_id) = 0;
-    virtual Outcome<Done> dismissSighting(std::uint64_t sighting_id, DismissReason reason,
-                                          const std::string& text) = 0;
+    virtual Outcome<protocol::SightingDecided> confirmSighting(std::uint64_t sighting_id) = 0;
+    virtual Outcome<protocol::SightingDecided> dismissSighting(std::uint64_t sighting_id,
+                                                               protocol::DismissReason reason,
+                                                               const std::string& note) = 0;
+    // The enrolled photos of a person as uploaded (JPEG/PNG bytes).
+    virtual Outcome<std::vector<protocol::Bytes>> personPhotos(std::uint64_t person_id) = 0;
 
     // Sightings pushed since the last call (the live alert feed). Cheap and
     // non-blocking: called every frame on the GUI thread.
     virtual std::vector<protocol::Sighting> pollAlerts() = 0;
+    // Review decisions pushed since the last call (by this console or any
+    // other, or `vigil-server review` on the command line). Same contract.
+    virtual std::vector<protocol::SightingDecided> pollDecisions() = 0;
 };
 
 }  // namespace vigil::console

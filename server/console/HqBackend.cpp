@@ -6,6 +6,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -70,6 +71,13 @@ Outcome<proto::LoginResponse> HqBackend::login(const proto::LoginRequest& reques
                                                       "station accounts sign in from vigil-client");
     }
     auto subscription = service_.subscribe(grant->actor, [this](const std::shared_ptr<const server::PushEvent>& event) {
+        if (event->kind == server::PushEvent::Kind::Decision) {
+            if (const auto* decided = std::get_if<proto::SightingDecided>(&event->message)) {
+                std::lock_guard lock(mutex_);
+                decided_.push_back(*decided);
+            }
+            return;
+        }
         if (event->kind != server::PushEvent::Kind::Alert) return;
         if (const auto* push = std::get_if<proto::AlertPush>(&event->message)) {
             std::lock_guard lock(mutex_);
@@ -90,6 +98,7 @@ void HqBackend::logout() {
         subscription = std::move(subscription_);
         grant = std::exchange(session_, std::nullopt);
         pushed_.clear();
+        decided_.clear();
         person_cache_.clear();
         audit_cache_.clear();
     }
@@ -238,6 +247,26 @@ HqStatus HqBackend::status() {
     status.watchlist_version = service_.watchlistVersion();
     status.model_fingerprint = service_.modelFingerprint();
     const std::size_t subscribers = service_.hub().subscriberCount();
+    if (const auto who = actor()) {
+        auto sessions = service_.connectedSessions(*who);
+        if (sessions.ok()) {
+            for (const auto& session : *sessions) {
+                ConnectedStation station;
+                station.username = session.username;
+                station.role = session.role;
+                station.address = session.address;
+                station.certificate = session.station_certificate;
+                station.connected_since_ms = session.connected_since_ms;
+                station.last_activity_ms = session.last_activity_ms;
+                station.requests_served = session.requests_served;
+                status.stations.push_back(std::move(station));
+            }
+            std::stable_partition(status.stations.begin(), status.stations.end(),
+                                  [](const auto& s) { return s.role == proto::Role::Station; });
+        } else {
+            status.sessions_error = std::string(proto::errorSentence(sessions.error().code));
+        }
+    }
     std::lock_guard lock(mutex_);
     status.person_count = person_count_;
     // The console's own subscription is not a station.
@@ -246,15 +275,33 @@ HqStatus HqBackend::status() {
 }
 
 Outcome<std::vector<proto::Sighting>> HqBackend::pendingSightings() {
-    return Outcome<std::vector<proto::Sighting>>::failure(proto::ErrorCode::InvalidRequest, "review not available");
+    const auto who = actor();
+    if (!who) return notSignedIn<std::vector<proto::Sighting>>();
+    return from<std::vector<proto::Sighting>>(service_.listPendingSightings(*who));
 }
 
-Outcome<Done> HqBackend::confirmSighting(std::uint64_t) {
-    return Outcome<Done>::failure(proto::ErrorCode::InvalidRequest, "review not available");
+Outcome<proto::SightingDecided> HqBackend::confirmSighting(std::uint64_t sighting_id) {
+    const auto who = actor();
+    if (!who) return notSignedIn<proto::SightingDecided>();
+    return from<proto::SightingDecided>(service_.confirmSighting(*who, sighting_id));
 }
 
-Outcome<Done> HqBackend::dismissSighting(std::uint64_t, DismissReason, const std::string&) {
-    return Outcome<Done>::failure(proto::ErrorCode::InvalidRequest, "review not available");
+Outcome<proto::SightingDecided> HqBackend::dismissSighting(std::uint64_t sighting_id, proto::DismissReason reason,
+                                                           const std::string& note) {
+    const auto who = actor();
+    if (!who) return notSignedIn<proto::SightingDecided>();
+    return from<proto::SightingDecided>(service_.dismissSighting(*who, sighting_id, reason, note));
+}
+
+Outcome<std::vector<proto::Bytes>> HqBackend::personPhotos(std::uint64_t person_id) {
+    const auto who = actor();
+    if (!who) return notSignedIn<std::vector<proto::Bytes>>();
+    return from<std::vector<proto::Bytes>>(service_.personPhotos(*who, person_id));
+}
+
+std::vector<proto::SightingDecided> HqBackend::pollDecisions() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(decided_, {});
 }
 
 std::vector<proto::Sighting> HqBackend::pollAlerts() {

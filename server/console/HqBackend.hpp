@@ -42,9 +42,12 @@ public:
     Outcome<std::vector<protocol::AuditEntry>> audit(std::uint32_t limit) override;
     HqStatus status() override;
     Outcome<std::vector<protocol::Sighting>> pendingSightings() override;
-    Outcome<Done> confirmSighting(std::uint64_t sighting_id) override;
-    Outcome<Done> dismissSighting(std::uint64_t sighting_id, DismissReason reason, const std::string& text) override;
+    Outcome<protocol::SightingDecided> confirmSighting(std::uint64_t sighting_id) override;
+    Outcome<protocol::SightingDecided> dismissSighting(std::uint64_t sighting_id, protocol::DismissReason reason,
+                                                       const std::string& note) override;
+    Outcome<std::vector<protocol::Bytes>> personPhotos(std::uint64_t person_id) override;
     std::vector<protocol::Sighting> pollAlerts() override;
+    std::vector<protocol::SightingDecided> pollDecisions() override;
 
 private:
     std::optional<server::Actor> actor() const;
@@ -56,6 +59,7 @@ private:
     std::optional<server::LoginGrant> session_;
     server::AlertHub::Subscription subscription_;
     std::vector<protocol::Sighting> pushed_;
+    std::vector<protocol::SightingDecided> decided_;
     // Full records (thumbnails, faces) by id, refetched when updated_at moves.
     std::map<std::uint64_t, protocol::WantedPerson> person_cache_;
     std::size_t person_count_ = 0;

@@ -20,12 +20,35 @@ namespace proto = vigil::protocol;
 
 namespace {
 
-constexpr DismissReason kReasons[] = {DismissReason::WrongPerson, DismissReason::PoorImage,
-                                      DismissReason::Duplicate, DismissReason::Other};
+constexpr proto::DismissReason kReasons[] = {proto::DismissReason::WrongPerson, proto::DismissReason::PoorImage,
+                                             proto::DismissReason::Duplicate, proto::DismissReason::Other};
 
 bool key(int glfw_key) { return ImGui::IsKeyPressed(glfw_key, false); }
 
 }  // namespace
+
+std::string dismissalWords(proto::DismissReason reason) {
+    std::string words(proto::describe(reason));  // "wrong-person"
+    std::replace(words.begin(), words.end(), '-', ' ');
+    return words;
+}
+
+// A decision pushed by the server (this console's, another's, or the
+// command line's) updates the sighting in the feed and leaves the queue.
+void ConsoleApp::applyDecision(const proto::SightingDecided& decided) {
+    for (auto& sighting : alerts_)
+        if (sighting.id == decided.sighting_id) {
+            sighting.review = decided.decision;
+            sighting.decided_by = decided.decided_by;
+            sighting.decided_at_ms = decided.decided_at_ms;
+            sighting.dismiss_reason = decided.reason;
+            sighting.review_note = decided.note;
+        }
+    if (pending_call_.succeeded()) {
+        auto& pending = *pending_call_.last->value;
+        std::erase_if(pending, [&](const auto& s) { return s.id == decided.sighting_id; });
+    }
+}
 
 const proto::Sighting* ConsoleApp::selectedReview() const {
     if (!pending_call_.succeeded()) return nullptr;
@@ -52,13 +75,13 @@ void ConsoleApp::confirmSelected() {
 void ConsoleApp::dismissSelected() {
     const proto::Sighting* sighting = selectedReview();
     if (!sighting || review_call_.busy()) return;
-    if (review_.reason == DismissReason::Other && review_.text.empty()) {
+    if (review_.reason == proto::DismissReason::Other && review_.text.empty()) {
         review_.message = "Say why the sighting is dismissed.";
         review_.failed = true;
         return;
     }
     const std::uint64_t id = sighting->id;
-    const DismissReason reason = review_.reason;
+    const proto::DismissReason reason = review_.reason;
     const std::string text = review_.text;
     review_.message = "Dismissing the sighting of " + sighting->person_name + "...";
     review_.failed = false;
@@ -68,10 +91,20 @@ void ConsoleApp::dismissSelected() {
 }
 
 void ConsoleApp::collectReview() {
+    if (photos_call_.collect() && !photos_call_.last->ok()) photos_for_ = 0;
     if (!review_call_.collect()) return;
     review_.failed = !review_call_.last->ok();
-    review_.message = review_.failed ? "Not recorded: " + review_call_.last->message() : "Recorded.";
-    if (!review_.failed) review_.selected.reset();  // the next one in the queue
+    if (review_.failed) {
+        review_.message = "Not recorded: " + review_call_.last->message();
+    } else {
+        const proto::SightingDecided& decided = *review_call_.last->value;
+        review_.message = decided.decision == proto::ReviewState::Confirmed
+                              ? "Confirmed: every station is told."
+                              : "Dismissed (" + dismissalWords(decided.reason) + "): the reporting station withdraws "
+                                "its alert.";
+        applyDecision(decided);
+        review_.selected.reset();  // the next one in the queue
+    }
     refreshLists(true);
 }
 
@@ -121,7 +154,7 @@ void ConsoleApp::drawReview(const gui::Fonts& fonts) {
     for (const auto& sighting : *pending_call_.last->value) {
         ImGui::PushID(static_cast<int>(sighting.id));
         const std::string label = sighting.person_name + "\n" + sighting.station + ", " +
-                                  gui::formatAge(sighting.received_at_ms, gui::nowUnixMs()) + " ago";
+                                  gui::formatAge(sighting.received_at_ms, gui::nowUnixMs());
         ImGui::PushStyleColor(ImGuiCol_Text, gui::dangerColor(sighting.danger));
         ImGui::Bullet();
         ImGui::PopStyleColor();
@@ -147,13 +180,34 @@ void ConsoleApp::drawReviewDetail(const proto::Sighting& sighting, const gui::Fo
     ImGui::TextDisabled("seen by the station");
     ImGui::EndGroup();
     ImGui::SameLine();
+    // Every enrolled photo of the person, read once per person under review.
+    if (photos_for_ != sighting.person_id && !photos_call_.busy()) {
+        photos_for_ = sighting.person_id;
+        const std::uint64_t person_id = sighting.person_id;
+        photos_call_.last.reset();
+        photos_call_.future = tasks_.post([this, person_id] { return backend_.personPhotos(person_id); });
+    }
     ImGui::BeginGroup();
-    const proto::WantedPerson* person = findPerson(sighting.person_id);
-    gui::imageFit(person ? imageTexture("thumb:" + std::to_string(person->id) + ":" + std::to_string(person->updated_at),
-                                        person->thumbnail_jpeg)
-                         : gui::Texture{},
-                  {image, image}, "not on the list any more");
-    ImGui::TextDisabled(person ? "enrolled photo (%zu on record)" : "enrolled photo", person ? person->faces.size() : 0);
+    const bool have_photos = photos_call_.succeeded() && !photos_call_.busy() && !photos_call_.last->value->empty();
+    if (have_photos) {
+        const auto& photos = *photos_call_.last->value;
+        const float small = photos.size() == 1 ? image : (image - ImGui::GetStyle().ItemSpacing.x) / 2;
+        for (std::size_t i = 0; i < photos.size() && i < 4; ++i) {
+            if (i % 2 == 1) ImGui::SameLine();
+            gui::imageFit(imageTexture("enrolled:" + std::to_string(sighting.person_id) + ":" + std::to_string(i),
+                                       photos[i]),
+                          {small, photos.size() == 1 ? image : small}, "unreadable");
+        }
+        ImGui::TextDisabled("enrolled photos (%zu)", photos.size());
+    } else {
+        const proto::WantedPerson* person = findPerson(sighting.person_id);
+        gui::imageFit(person ? imageTexture("thumb:" + std::to_string(person->id) + ":" +
+                                                std::to_string(person->updated_at),
+                                            person->thumbnail_jpeg)
+                             : gui::Texture{},
+                      {image, image}, photos_call_.busy() ? "loading..." : "not on the list any more");
+        ImGui::TextDisabled("enrolled photo");
+    }
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
@@ -170,7 +224,8 @@ void ConsoleApp::drawReviewDetail(const proto::Sighting& sighting, const gui::Fo
             review_map_.fitted = true;
             review_.map_for = sighting.id;
         }
-        gui::drawMap("review-map", review_map_, tiles_, textures_, markers, {image, image});
+        gui::drawMap("review-map", review_map_, tiles_, textures_, markers,
+                     {std::max(image, ImGui::GetContentRegionAvail().x), image});
     }
     ImGui::TextDisabled("where");
     ImGui::EndGroup();
@@ -181,14 +236,16 @@ void ConsoleApp::drawReviewDetail(const proto::Sighting& sighting, const gui::Fo
     ImGui::SameLine();
     gui::dangerBadge(sighting.danger);
     ImGui::Text("Face distance %.3f (lower is closer)", sighting.distance);
-    if (const auto runner = runnerUpOf(sighting))
-        ImGui::Text("Runner-up: %s at %.3f (margin %.3f)", runner->name.c_str(), runner->distance,
-                    runner->distance - sighting.distance);
+    if (sighting.runner_up_id != 0)
+        ImGui::Text("Runner-up: %s at %.3f (margin %.3f)",
+                    sighting.runner_up_name.empty() ? ("person #" + std::to_string(sighting.runner_up_id)).c_str()
+                                                    : sighting.runner_up_name.c_str(),
+                    sighting.runner_up_distance, sighting.runner_up_distance - sighting.distance);
     else
         ImGui::TextDisabled("Runner-up: no other wanted person was near");
     ImGui::Text("Station: %s", sighting.station.c_str());
     ImGui::Text("Place: %s", sighting.location.place.empty() ? "unknown" : sighting.location.place.c_str());
-    ImGui::Text("Seen: %s (%s ago); received %s", gui::formatTime(sighting.observed_at_ms).c_str(),
+    ImGui::Text("Seen: %s (%s); received %s", gui::formatTime(sighting.observed_at_ms).c_str(),
                 gui::formatAge(sighting.observed_at_ms, gui::nowUnixMs()).c_str(),
                 gui::formatTime(sighting.received_at_ms).c_str());
     ImGui::Spacing();
@@ -205,16 +262,16 @@ void ConsoleApp::drawReviewDetail(const proto::Sighting& sighting, const gui::Fo
     ImGui::Spacing();
     ImGui::TextUnformatted("Why is this not a sighting of this person?");
     int index = 0;
-    for (const DismissReason reason : kReasons) {
+    for (const proto::DismissReason reason : kReasons) {
         ++index;
-        const std::string label = "[" + std::to_string(index) + "] " + std::string(describe(reason));
+        const std::string label = "[" + std::to_string(index) + "] " + dismissalWords(reason);
         if (ImGui::RadioButton(label.c_str(), review_.reason == reason)) review_.reason = reason;
         ImGui::SameLine();
     }
     ImGui::NewLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 24);
-    gui::inputText(review_.reason == DismissReason::Other ? "reason (required)" : "note (optional)", review_.text);
-    if (review_.reason == DismissReason::WrongPerson)
+    gui::inputText(review_.reason == proto::DismissReason::Other ? "reason (required)" : "note (optional)", review_.text);
+    if (review_.reason == proto::DismissReason::WrongPerson)
         gui::hintLine("\"Wrong person\" keeps this face as a look-alike of " + sighting.person_name +
                       ": stations stop alerting on faces closer to it than to the enrolled photos.");
     if (ImGui::Button("Dismiss  [Enter]")) dismissSelected();

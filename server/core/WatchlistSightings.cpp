@@ -64,10 +64,8 @@ StoredSighting WatchlistStore::addSighting(const NewSighting& s, const std::stri
                  r.runner_up_id, s.runner_up_name, static_cast<double>(r.runner_up_distance))
         .run();
     const auto id = db_.lastInsertId();
-    protocol::Bytes probe(sizeof(float) * r.probe.size());
-    std::memcpy(probe.data(), r.probe.data(), probe.size());
     db_.prepare("UPDATE sightings SET snapshot = ?, probe = ? WHERE id = ?")
-        .bindAll(seal(r.snapshot_jpeg, "sighting.snapshot", id), seal(probe, "sighting.probe", id), id)
+        .bindAll(seal(r.snapshot_jpeg, "sighting.snapshot", id), sealDescriptor(r.probe, "sighting.probe", id), id)
         .run();
     tx.commit();
     out.id = static_cast<std::uint64_t>(id);

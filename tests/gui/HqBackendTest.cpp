@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -202,4 +203,70 @@ TEST_CASE("the audit view accumulates new entries across refreshes without repea
     CHECK(second.value->size() == before + 1);
     for (std::size_t i = 1; i < second.value->size(); ++i)
         CHECK((*second.value)[i].id > (*second.value)[i - 1].id);
+}
+
+TEST_CASE("the console's review queue: pending sightings listed with the enrolled photos, confirmed and dismissed through the server, decisions pushed; a viewer is refused") {
+    if (!haveModel() || !haveFaces()) {
+        MESSAGE("skipped: recognition model (tools/fetch-models) or shared/faces missing");
+        return;
+    }
+    Hq hq(true);
+    const Actor admin{"admin", proto::Role::Admin, "test"};
+    REQUIRE(hq.service->addUser(admin, "north", "Granite-Meadow-2026!", proto::Role::Station).ok());
+    REQUIRE(hq.service->addUser(admin, "viv", "Copper-Willow-2026!", proto::Role::Viewer).ok());
+    HqBackend backend(*hq.service);
+    REQUIRE(backend.login(loginAs(backend, "admin", kAdminPassword)).ok());
+    proto::PersonAdd add;
+    add.details.name = "Demo Subject";
+    add.details.danger = proto::DangerLevel::Medium;  // reviewed before anyone else is told
+    add.photos_jpeg = {readFile(facePath("dev/obama/obama1.jpg")), readFile(facePath("dev/obama/obama2.jpg"))};
+    const auto added = backend.addPerson(add);
+    REQUIRE_MESSAGE(added.ok(), added.message());
+
+    const Actor north{"north", proto::Role::Station, "10.0.0.7"};
+    for (const char* id : {"r-1", "r-2"}) {
+        proto::SightingReport report;
+        report.report_id = id;
+        report.person_id = added.value->person_id;
+        report.distance = 0.4f;
+        report.observed_at_ms = 1'790'000'000'000;
+        report.location = {true, 52.5, 13.4, "platform 3"};
+        REQUIRE(hq.service->reportSighting(north, report).ok());
+    }
+    const auto pending = backend.pendingSightings();
+    REQUIRE_MESSAGE(pending.ok(), pending.message());
+    REQUIRE(pending.value->size() == 2);
+    CHECK((*pending.value)[0].review == proto::ReviewState::Pending);
+    const auto photos = backend.personPhotos(added.value->person_id);
+    REQUIRE(photos.ok());
+    CHECK(photos.value->size() == 2);
+    backend.pollDecisions();
+
+    const auto confirmed = backend.confirmSighting((*pending.value)[0].id);
+    REQUIRE_MESSAGE(confirmed.ok(), confirmed.message());
+    CHECK(confirmed.value->decision == proto::ReviewState::Confirmed);
+    CHECK(confirmed.value->decided_by == "admin");
+    const auto dismissed = backend.dismissSighting((*pending.value)[1].id, proto::DismissReason::PoorImage, "blurred");
+    REQUIRE_MESSAGE(dismissed.ok(), dismissed.message());
+    CHECK(dismissed.value->decision == proto::ReviewState::Dismissed);
+    CHECK(backend.pendingSightings().value->empty());
+
+    // Both decisions reach the console's feed (pushed, and in the stored list).
+    const auto decided = backend.pollDecisions();
+    CHECK(std::any_of(decided.begin(), decided.end(), [&](const auto& d) {
+        return d.sighting_id == (*pending.value)[1].id && d.reason == proto::DismissReason::PoorImage;
+    }));
+    const auto stored = backend.sightings(10);
+    REQUIRE(stored.ok());
+    for (const auto& sighting : *stored.value) {
+        CHECK(sighting.review != proto::ReviewState::Pending);
+        CHECK(sighting.decided_by == "admin");
+    }
+
+    HqBackend viewer(*hq.service);
+    REQUIRE(viewer.login(loginAs(viewer, "viv", "Copper-Willow-2026!")).ok());
+    const auto refused = viewer.pendingSightings();
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error.code == proto::ErrorCode::Forbidden);
+    CHECK_FALSE(viewer.confirmSighting((*pending.value)[0].id).ok());
 }

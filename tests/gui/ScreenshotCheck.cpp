@@ -1,10 +1,14 @@
 // vigil-screenshot-check [--max-kib N] DIR
-//     every PNG in DIR is not blank, no two are (nearly) the same screen, and
+//     every PNG in DIR is not blank, no two are (nearly) the same screen
+//     (NAME--STATE.png, a state of NAME.png, need only differ by a line), and
 //     with --max-kib none is larger than N KiB. One line per file and per
 //     failed pair; exit status 1 on any failure.
 // vigil-screenshot-check --expect-colour FILE R,G,B MIN_PERCENT
 //     FILE shows at least MIN_PERCENT of its pixels in the colour R,G,B (a
 //     state drawn in a colour of its own, e.g. the station's CONFIRMED banner).
+// vigil-screenshot-check --refuse-colour FILE R,G,B MAX_PERCENT
+//     FILE shows at most MAX_PERCENT in that colour (a state that must be
+//     gone, e.g. UNCONFIRMED once HQ confirmed).
 // vigil-screenshot-check --shrink IN OUT --max-kib N
 //     writes IN as a PNG of at most N KiB (scaled to at most 1280 px wide,
 //     then fewer colour levels until it fits): for images committed to the
@@ -26,6 +30,7 @@ namespace {
 
 constexpr double kMinStdDev = 12.0;          // a blank or single-colour window is ~0
 constexpr double kMinChangedFraction = 0.02; // 2% of the pixels: a different screen, not a blinking cursor
+constexpr double kMinStateChangedFraction = 0.001; // a line of text: another state of the same screen
 constexpr int kMaxCommittedWidth = 1280;
 
 int shrink(const std::string& in, const std::string& out, std::uintmax_t max_bytes) {
@@ -59,7 +64,7 @@ int shrink(const std::string& in, const std::string& out, std::uintmax_t max_byt
     return 1;
 }
 
-int expectColour(const std::string& file, const std::string& rgb, double min_percent) {
+int checkColour(const std::string& file, const std::string& rgb, double limit_percent, bool at_least) {
     const cv::Mat image = cv::imread(file, cv::IMREAD_COLOR);
     int r = 0, g = 0, b = 0;
     if (image.empty() || std::sscanf(rgb.c_str(), "%d,%d,%d", &r, &g, &b) != 3) {
@@ -67,9 +72,10 @@ int expectColour(const std::string& file, const std::string& rgb, double min_per
         return 1;
     }
     const double percent = vigil::test::colourFraction(image, cv::Scalar(b, g, r)) * 100;
-    const bool ok = percent >= min_percent;
-    std::printf("%s %s: %.2f%% of pixels in %s (at least %.2f%% expected)\n", ok ? "ok  " : "FAIL",
-                std::filesystem::path(file).filename().c_str(), percent, rgb.c_str(), min_percent);
+    const bool ok = at_least ? percent >= limit_percent : percent <= limit_percent;
+    std::printf("%s %s: %.2f%% of pixels in %s (%s %.2f%% expected)\n", ok ? "ok  " : "FAIL",
+                std::filesystem::path(file).filename().c_str(), percent, rgb.c_str(), at_least ? "at least" : "at most",
+                limit_percent);
     return ok ? 0 : 1;
 }
 
@@ -85,7 +91,8 @@ int main(int argc, char** argv) {
             break;
         }
     if (args.size() == 3 && args[0] == "--shrink" && max_bytes > 0) return shrink(args[1], args[2], max_bytes);
-    if (args.size() == 4 && args[0] == "--expect-colour") return expectColour(args[1], args[2], std::stod(args[3]));
+    if (args.size() == 4 && args[0] == "--expect-colour") return checkColour(args[1], args[2], std::stod(args[3]), true);
+    if (args.size() == 4 && args[0] == "--refuse-colour") return checkColour(args[1], args[2], std::stod(args[3]), false);
     if (args.size() != 1) {
         std::fprintf(stderr, "usage: %s [--max-kib N] DIR | --shrink IN OUT --max-kib N\n", argv[0]);
         return 2;
@@ -122,7 +129,10 @@ int main(int argc, char** argv) {
         for (std::size_t j = i + 1; j < images.size(); ++j) {
             if (images[i].empty() || images[j].empty()) continue;
             const double changed = vigil::test::changedFraction(images[i], images[j]);
-            if (changed < kMinChangedFraction) {
+            // "NAME--STATE.png" is a state of the screen NAME.png (a refusal
+            // shown, a decision made): it must differ, if only in a line.
+            const bool states = vigil::test::sameScreen(files[i].stem().string(), files[j].stem().string());
+            if (changed < (states ? kMinStateChangedFraction : kMinChangedFraction)) {
                 std::printf("FAIL %s and %s show the same screen (%.2f%% of pixels differ)\n",
                             files[i].filename().c_str(), files[j].filename().c_str(), changed * 100);
                 ok = false;

@@ -5,6 +5,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <string>
+
 namespace vigil::test {
 
 // Standard deviation of the grey levels: 0 for a uniform (blank) image; a
@@ -26,6 +28,13 @@ inline double changedFraction(const cv::Mat& a, const cv::Mat& b) {
     cv::cvtColor(difference, grey, cv::COLOR_BGR2GRAY);
     cv::threshold(grey, changed, 24, 255, cv::THRESH_BINARY);
     return static_cast<double>(cv::countNonZero(changed)) / static_cast<double>(a.total());
+}
+
+// Whether two screenshot names (without .png) are states of one screen:
+// "station-5-settings" and "station-5-settings--refused".
+inline bool sameScreen(const std::string& a, const std::string& b) {
+    const auto base = [](const std::string& name) { return name.substr(0, name.find("--")); };
+    return base(a) == base(b);
 }
 
 // Share of pixels (0..1) within `tolerance` (per channel) of the colour

@@ -6,6 +6,7 @@
 using vigil::test::changedFraction;
 using vigil::test::colourFraction;
 using vigil::test::greyStdDev;
+using vigil::test::sameScreen;
 
 namespace {
 cv::Mat screen() {
@@ -36,4 +37,11 @@ TEST_CASE("a banner in its own colour is found on the screen, and absent from a 
     cv::rectangle(with, {240, 100, 300, 30}, amber, cv::FILLED);
     CHECK(colourFraction(with, amber) == doctest::Approx(300.0 * 30 / (400 * 600)));
     CHECK(colourFraction(screen(), amber) == 0.0);
+}
+
+TEST_CASE("a state of a screen is named after it with a double dash") {
+    CHECK(sameScreen("station-5-settings", "station-5-settings--refused"));
+    CHECK(sameScreen("console-4-alerts--decided", "console-4-alerts"));
+    CHECK_FALSE(sameScreen("console-4-alerts", "console-5-map"));
+    CHECK_FALSE(sameScreen("station-3-alert", "station-3-alert-confirmed"));
 }

@@ -63,8 +63,10 @@ ShowcaseHq::ShowcaseHq(const server::ServerConfig& config) {
             "add station");
 }
 
-std::uint64_t ShowcaseHq::addPerson(const protocol::PersonDetails& details, const std::string& photo) {
-    return require(service->addPerson(admin, details, {readShowcaseFile(photo)}), "add person").person_id;
+std::uint64_t ShowcaseHq::addPerson(const protocol::PersonDetails& details, const std::vector<std::string>& photos) {
+    std::vector<protocol::Bytes> images;
+    for (const auto& photo : photos) images.push_back(readShowcaseFile(photo));
+    return require(service->addPerson(admin, details, images), "add person").person_id;
 }
 
 }  // namespace vigil::test

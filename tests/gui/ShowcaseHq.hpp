@@ -56,8 +56,8 @@ ShowcaseArgs parseShowcaseArgs(int argc, char** argv);
 struct ShowcaseHq {
     explicit ShowcaseHq(const server::ServerConfig& config);
 
-    // A wanted person enrolled from one real photo; returns the person's id.
-    std::uint64_t addPerson(const protocol::PersonDetails& details, const std::string& photo);
+    // A wanted person enrolled from real photos; returns the person's id.
+    std::uint64_t addPerson(const protocol::PersonDetails& details, const std::vector<std::string>& photos);
 
     std::unique_ptr<server::HqService> service;
     server::Actor admin{"admin", protocol::Role::Admin, "showcase"};

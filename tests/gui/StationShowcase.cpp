@@ -11,6 +11,10 @@
 // first frames. --fresh starts it without a token: the sign-in and
 // registration screens, with HQ's CAPTCHA (a known text source, as in
 // every test of the server).
+//
+// Two script actions stand for an HQ operator (match review): `hq-confirm`
+// confirms and `hq-dismiss` dismisses (wrong person) every sighting waiting
+// for review, through the same HqService calls the console makes.
 
 #include "client/core/StationCore.hpp"
 #include "client/gui/StationApp.hpp"
@@ -61,7 +65,7 @@ int main(int argc, char** argv) {
         details.reason = "Demonstration record enrolled from a public test photo";
         details.danger = proto::DangerLevel::Extreme;
         details.notes = "Not a real case.";
-        hq.addPerson(details, args.values["--enrol"]);
+        hq.addPerson(details, {args.values["--enrol"]});
         HqServer server(service, server_config);
 
         vigil::client::StationConfig config;
@@ -88,7 +92,23 @@ int main(int argc, char** argv) {
             ::chmod(config.sessionTokenFile.c_str(), 0600);
         }
         vigil::client::StationCore core(config);
-        const int status = runStationApp(core, config);
+        require(service.addUser(admin, "duty-officer", "Lantern-Quarry-2026!", proto::Role::Operator), "add operator");
+        const Actor reviewer{"duty-officer", proto::Role::Operator, "showcase"};
+        vigil::client::StationAppExtras extras;
+        extras.script_actions = [&](std::string_view action) {
+            if (action != "hq-confirm" && action != "hq-dismiss") return false;
+            const auto pending = service.listPendingSightings(reviewer);
+            if (!pending.ok() || pending->empty()) return false;
+            for (const auto& sighting : *pending) {
+                const auto decided = action == "hq-confirm"
+                                         ? service.confirmSighting(reviewer, sighting.id)
+                                         : service.dismissSighting(reviewer, sighting.id, proto::DismissReason::WrongPerson,
+                                                                   "a look-alike: different ears");
+                if (!decided.ok()) return false;
+            }
+            return true;
+        };
+        const int status = runStationApp(core, config, std::move(extras));
         server.stop();
         return status;
     } catch (const std::exception& error) {
