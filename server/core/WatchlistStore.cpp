@@ -311,8 +311,7 @@ std::vector<protocol::WantedPerson> WatchlistStore::readWanted(const std::string
                                      "model_fingerprint = ? ORDER BY id");
         negatives.bindAll(id, fingerprint);
         while (negatives.step()) {
-            const auto plain = open(negatives.blob(1), "negative.descriptor", negatives.int64(0));
-            if (const auto descriptor = plain ? descriptorFrom(*plain) : std::nullopt)
+            if (const auto descriptor = openDescriptor(negatives.blob(1), "negative.descriptor", negatives.int64(0)))
                 w.negatives.push_back(*descriptor);
         }
         out.push_back(std::move(w));
