@@ -67,8 +67,8 @@ const char* describe(Capability c) {
     case Capability::EditWatchlist: return "edit the watchlist";
     case Capability::ManageUsers: return "manage accounts";
     case Capability::ReadAudit: return "read the audit log";
-    case Capability::WatchSessions: return "see who is connected";
     case Capability::ReviewSightings: return "confirm or dismiss sightings";
+    case Capability::WatchSessions: return "see who is connected";
     }
     return "do this";
 }

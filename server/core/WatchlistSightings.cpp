@@ -207,11 +207,11 @@ SightingDecision WatchlistStore::decideSighting(std::uint64_t id, protocol::Revi
         probeRow.bind(1, id);
         probeRow.step();
         const auto sealedProbe = probeRow.blob(0);  // empty once erased by retention
-        const auto probe = sealedProbe.empty() ? std::nullopt
-                                               : open(sealedProbe, "sighting.probe", static_cast<std::int64_t>(id));
+        const auto probe = sealedProbe.empty()
+                               ? std::nullopt
+                               : openDescriptor(sealedProbe, "sighting.probe", static_cast<std::int64_t>(id));
         // A probe of zeros: a station too old to send its face; nothing to learn.
-        const bool usable = probe && probe->size() == sizeof(float) * protocol::kDescriptorSize &&
-                            std::any_of(probe->begin(), probe->end(), [](std::uint8_t b) { return b != 0; });
+        const bool usable = probe && std::any_of(probe->begin(), probe->end(), [](float v) { return v != 0.0f; });
         if (usable) {
             db_.prepare("INSERT INTO person_negatives(person_id, sighting_id, descriptor, model_fingerprint, "
                         "created_at, created_by) VALUES(?, ?, x'', ?, ?, ?)")
@@ -219,7 +219,7 @@ SightingDecision WatchlistStore::decideSighting(std::uint64_t id, protocol::Revi
                 .run();
             const auto negativeId = db_.lastInsertId();
             db_.prepare("UPDATE person_negatives SET descriptor = ? WHERE id = ?")
-                .bindAll(seal(*probe, "negative.descriptor", negativeId), negativeId)
+                .bindAll(sealDescriptor(*probe, "negative.descriptor", negativeId), negativeId)
                 .run();
             db_.prepare("DELETE FROM person_negatives WHERE person_id = ? AND id NOT IN (SELECT id FROM "
                         "person_negatives WHERE person_id = ? ORDER BY id DESC LIMIT ?)")

@@ -32,11 +32,11 @@ recognition::Descriptor describe(recognition::FaceEngine& engine, const fs::path
     return *enrolled.descriptor;
 }
 
-// One station run over a video of `photos` (2 s each, a second of empty scene between).
+// One station run over a video of `photos` (3 s each, a second of empty scene between).
 client::StationSnapshot runStation(TestServer& s, const fs::path& dir, const std::vector<fs::path>& photos) {
     std::vector<std::pair<fs::path, double>> scenes;
     for (const auto& photo : photos) {
-        scenes.push_back({photo, 2.0});
+        scenes.push_back({photo, 3.0});
         scenes.push_back({fs::path(), 1.0});
     }
     const fs::path video = dir.string() + ".avi";

@@ -70,14 +70,19 @@ TEST_CASE("a sighting reaches the other station only after an operator confirms 
     // Station A sees both wanted persons (two alerts, other photos than the
     // enrolled ones); station B sees nothing itself.
     const fs::path video = s.dir.path / "gate-a.avi";
-    writeSceneVideo(video, {{kFaces / "obama" / "obama2.jpg", 2.0}, {fs::path(), 1.0}, {kFaces / "biden" / "biden2.jpg", 2.0}},
+    writeSceneVideo(video, {{kFaces / "obama" / "obama2.jpg", 3.0}, {fs::path(), 1.0}, {kFaces / "biden" / "biden2.jpg", 3.0}},
                     15.0);
     ReviewStation a(s, "station-a", s.dir.path / "a", video);
     ReviewStation b(s, "station-b", s.dir.path / "b");
     auto console = watcher(s, "olga");
 
     a.watchVideo();
-    REQUIRE(a.waitAlerts([](const auto& alerts) { return alerts.size() == 2; }));
+    const bool twoAlerts = a.waitAlerts([](const auto& alerts) { return alerts.size() == 2; });
+    const auto seen = a.core->snapshot();
+    std::string names;
+    for (const auto& alert : seen.alerts) names += alert.name + " (" + std::to_string(alert.distance) + ") ";
+    REQUIRE_MESSAGE(twoAlerts, "alerts: " << names << "; faces described " << seen.pipeline.facesDescribed
+                                          << ", describe dropped " << seen.pipeline.describeDropped);
     for (const auto& alert : a.core->snapshot().alerts) {
         CHECK((alert.personId == obama || alert.personId == biden));
         CHECK(alert.review == client::AlertReview::Unconfirmed);

@@ -32,7 +32,7 @@ struct ReviewStation {
         config.dataDir = dir / "data";
         config.keyFile = dir / "station.key";
         config.source = video.empty() ? std::string("0") : video.string();
-        config.realtime = false;
+        config.realtime = true;  // paced like a camera: a face in view gets its several descriptions whatever the machine's speed
         config.address = "Gate " + account;
         config.nominatimUrl = "off";
         config.speech = "off";
