@@ -1,9 +1,9 @@
 #include "client/core/Location.hpp"
+#include "client/core/NominatimResponse.hpp"
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
-#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -33,31 +33,6 @@ std::string escape(CURL* curl, const std::string& text) {
     std::unique_ptr<char, decltype(&curl_free)> out(
         curl_easy_escape(curl, text.c_str(), static_cast<int>(text.size())), &curl_free);
     return out ? std::string(out.get()) : std::string();
-}
-
-std::optional<double> number(const Json& value) {
-    // Nominatim sends coordinates as strings ("51.50"); accept numbers too.
-    try {
-        double v = value.is_string() ? std::stod(value.get<std::string>()) : value.get<double>();
-        if (std::isfinite(v)) return v;
-    } catch (const std::exception&) {
-    }
-    return std::nullopt;
-}
-
-// One Nominatim place object -> Location, or nothing when it lacks a field.
-std::optional<protocol::Location> parsePlace(const Json& place) {
-    if (!place.is_object() || !place.contains("lat") || !place.contains("lon")) return std::nullopt;
-    const auto lat = number(place["lat"]);
-    const auto lon = number(place["lon"]);
-    if (!lat || !lon || std::abs(*lat) > 90 || std::abs(*lon) > 180) return std::nullopt;
-    protocol::Location location;
-    location.has_coordinates = true;
-    location.latitude = *lat;
-    location.longitude = *lon;
-    if (place.contains("display_name") && place["display_name"].is_string())
-        location.place = place["display_name"].get<std::string>();
-    return location;
 }
 
 }  // namespace
@@ -112,25 +87,10 @@ GeoResult NominatimClient::lookup(const std::string& cacheKey, const std::string
         result.warning = "location service answered HTTP " + std::to_string(status);
         return result;
     }
-    const Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (json.is_discarded()) {
-        result.warning = "location service answered something that is not JSON";
-        return result;
-    }
-    const Json* place = nullptr;
-    if (reverse) {
-        if (json.is_object() && !json.contains("error")) place = &json;
-    } else if (json.is_array() && !json.empty()) {
-        place = &json.front();
-    }
-    if (!place) {
-        result.warning = reverse ? "location service knows no address at these coordinates"
-                                 : "location service found no such address";
-        return result;
-    }
-    result.location = parsePlace(*place);
+    auto answer = parseNominatimResponse(body, reverse);
+    result.location = std::move(answer.location);
     if (!result.location) {
-        result.warning = "location service answered without usable coordinates";
+        result.warning = std::move(answer.warning);
         return result;
     }
     cache_[cacheKey] = *result.location;
@@ -173,7 +133,7 @@ void NominatimClient::loadCache() {
     const Json json = Json::parse(in, nullptr, false);
     if (!json.is_object()) return;  // a damaged cache is only a cache: start afresh
     for (const auto& [key, value] : json.items())
-        if (auto location = parsePlace(value)) cache_[key] = *location;
+        if (auto location = parseNominatimPlace(value)) cache_[key] = *location;
 }
 
 void NominatimClient::saveCache() const {

@@ -57,6 +57,18 @@ const std::vector<std::string>& CredentialStore::migrations() {
         ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
         ALTER TABLE users ADD COLUMN recovery_codes TEXT;
         )sql",
+        // 3 (issue 7): per-account login failure counters survive a restart.
+        // Keyed by the name as typed (case folded): unknown names are throttled
+        // like real ones, so this is not a list of accounts.
+        R"sql(
+        CREATE TABLE login_failures(
+            account          TEXT PRIMARY KEY,
+            failures         INTEGER NOT NULL,
+            last_failure_ms  INTEGER NOT NULL,
+            blocked_until_ms INTEGER NOT NULL,
+            locked           INTEGER NOT NULL
+        );
+        )sql",
     };
     return list;
 }
@@ -219,6 +231,36 @@ std::size_t CredentialStore::registrationsFromSince(const std::string& address, 
 std::int64_t CredentialStore::dataVersion() {
     std::lock_guard lock(mutex_);
     return db_.dataVersion();
+}
+
+std::vector<AccountFailures> CredentialStore::loginFailures() {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("SELECT account, failures, last_failure_ms, blocked_until_ms, locked FROM login_failures");
+    std::vector<AccountFailures> out;
+    while (st.step())
+        out.push_back({st.text(0), static_cast<int>(st.int64(1)), st.int64(2), st.int64(3), st.int64(4) != 0});
+    return out;
+}
+
+void CredentialStore::storeLoginFailures(const std::vector<AccountFailures>& changes) {
+    if (changes.empty()) return;
+    std::lock_guard lock(mutex_);
+    Database::Transaction tx(db_);
+    auto upsert = db_.prepare(
+        "INSERT INTO login_failures(account, failures, last_failure_ms, blocked_until_ms, locked) VALUES(?,?,?,?,?) "
+        "ON CONFLICT(account) DO UPDATE SET failures = excluded.failures, last_failure_ms = excluded.last_failure_ms, "
+        "blocked_until_ms = excluded.blocked_until_ms, locked = excluded.locked");
+    auto erase = db_.prepare("DELETE FROM login_failures WHERE account = ?");
+    for (const auto& f : changes) {
+        if (f.failures > 0) {
+            upsert.bindAll(f.account, f.failures, f.last_failure_ms, f.blocked_until_ms, f.locked ? 1 : 0).run();
+            upsert.reset();
+        } else {
+            erase.bindAll(f.account).run();
+            erase.reset();
+        }
+    }
+    tx.commit();
 }
 
 }  // namespace vigil::server

@@ -3,6 +3,7 @@
 // registration log that keeps rate limits alive across restarts.
 // Thread-safe: one connection, one mutex.
 
+#include "server/core/LoginThrottle.hpp"
 #include "server/core/Sqlite.hpp"
 #include "server/security/SecondFactor.hpp"
 
@@ -66,6 +67,11 @@ public:
     void logRegistration(const std::string& address, std::int64_t atMs);
     std::size_t registrationsSince(std::int64_t sinceMs);
     std::size_t registrationsFromSince(const std::string& address, std::int64_t sinceMs);
+
+    // Per-account login failure counters (issue 7: a restart keeps a lock-out).
+    std::vector<AccountFailures> loginFailures();
+    // Stores each counter, deleting those with failures == 0; one transaction.
+    void storeLoginFailures(const std::vector<AccountFailures>& changes);
 
     // Changes whenever another process commits to credentials.db.
     std::int64_t dataVersion();

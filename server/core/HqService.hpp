@@ -33,6 +33,15 @@ struct HqDependencies {
     Clock clock;                                      // empty: system clock
 };
 
+// What login attempts cost the server since start (issue 7 abuse tests):
+// refused attempts must stay cheap.
+struct LoginCosts {
+    std::uint64_t captchas_drawn = 0;
+    std::uint64_t captchas_refused = 0;     // address throttled: nothing drawn
+    std::uint64_t password_hashes = 0;      // scrypt runs (real or dummy)
+    std::uint64_t refused_before_hashing = 0;  // throttled account or address
+};
+
 struct LoginGrant {
     protocol::LoginResponse response;
     Actor actor;
@@ -128,6 +137,9 @@ public:
     // credentials.db did not change; the listener calls it periodically.
     std::size_t revalidateSessions();
     SessionRegistry& sessions() { return sessions_; }
+    // Stores changed per-account login failure counters in credentials.db
+    // (lock-outs are stored at once; the listener calls this periodically).
+    void persistLoginFailures();
     static std::string credentialStamp(const std::string& passwordHash);
 
     // Sighting retention (keep_snapshots_days, keep_sightings_days): at
@@ -140,6 +152,7 @@ public:
     // The first admin, created by `init` (no actor exists yet).
     Result<protocol::Ok> bootstrapAdmin(const std::string& username, const std::string& password);
 
+    LoginCosts loginCosts() const;
     std::uint64_t watchlistVersion();
     std::string modelFingerprint() const;
     const ServerConfig& config() const { return config_; }
@@ -153,6 +166,8 @@ private:
                const std::string& detail = {});
     void auditAnonymous(const std::string& address, const std::string& action, const std::string& target,
                         const std::string& detail = {});
+    // After a failed login: stores and audits a lock-out that just began.
+    void lockedOut(const std::string& account, bool nowLocked, const std::string& address);
     // Publishes WatchlistChanged once per new version, whoever noticed it first.
     void announceVersion(std::uint64_t version);
     // Pushes every review decision not pushed yet, in order, whichever
@@ -181,6 +196,7 @@ private:
     std::mutex revalidateMutex_;
     std::int64_t credentialsVersionSeen_ = -1;
     std::atomic<std::int64_t> lastRetentionMs_{0};
+    std::atomic<std::uint64_t> captchasDrawn_{0}, captchasRefused_{0}, passwordHashes_{0}, refusedBeforeHashing_{0};
     std::unique_ptr<FaceEnroller> enroller_;
     std::mutex announceMutex_;
     std::uint64_t announced_ = 0;

@@ -118,6 +118,7 @@ struct HqServer::Impl {
         try {
             service.revalidateSessions();
             service.applyRetentionIfDue();
+            service.persistLoginFailures();
             if (stations)
                 service.sessions().closeWhere([this](const SessionRegistry::Entry& e) -> std::optional<SessionEnd> {
                     if (e.info.station_certificate.empty() ||

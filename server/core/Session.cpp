@@ -48,7 +48,7 @@ Session::Session(StrandSocket socket, ssl::context& tls, SessionEnvironment& env
 
 Session::~Session() {
     // A session destroyed without closeNow() (the io_context stopped) must not stay listed.
-    if (registered_ && !closed_) liveSessions_.remove(state_.connection_id);
+    if (registered_) liveSessions_.remove(state_.connection_id);
     onClosed_(state_.address);
 }
 
@@ -125,6 +125,7 @@ bool Session::takeRateToken() {
 void Session::readHeader() {
     if (closing_ || closed_) return;
     asio::async_read(stream_, asio::buffer(header_), [self = shared_from_this()](error_code ec, std::size_t) {
+        if (self->closing_) return;  // lingerThenClose owns the socket now
         if (ec) return self->closeNow();
         const auto header = protocol::readFrameHeader(self->header_, self->limits_);
         if (!header.ok())
@@ -137,6 +138,7 @@ void Session::readHeader() {
 void Session::readPayload(std::uint32_t bytes) {
     payload_.resize(bytes);  // bounded by limits_ checked in readHeader
     asio::async_read(stream_, asio::buffer(payload_), [self = shared_from_this()](error_code ec, std::size_t) {
+        if (self->closing_) return;  // lingerThenClose owns the socket now
         if (ec) return self->closeNow();
         self->onFrame();
     });
@@ -254,7 +256,7 @@ void Session::enqueue(Frame frame) {
 void Session::writeNext() {
     if (queue_.empty()) {
         writing_ = false;
-        if (closing_) closeNow();
+        if (closing_) lingerThenClose();
         return;
     }
     writing_ = true;
@@ -279,20 +281,52 @@ void Session::failAndClose(ErrorCode code, std::string text) {
 
 void Session::closeAfterFlush() {
     closing_ = true;
-    if (!writing_) closeNow();
+    if (!writing_) lingerThenClose();
     else armDeadline(milliseconds(std::min<std::uint32_t>(env_.config.write_timeout_ms, 5000)));
 }
 
 void Session::closeNow() {
     if (closed_) return;
     closed_ = true;
-    if (registered_) liveSessions_.remove(state_.connection_id);
-    subscription_.reset();
+    leaveRegistry();
     deadline_.cancel();
     writeDeadline_.cancel();
     error_code ignored;
     stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     stream_.lowest_layer().close(ignored);
+}
+
+void Session::leaveRegistry() {
+    if (registered_) liveSessions_.remove(state_.connection_id);
+    registered_ = false;
+    subscription_.reset();
+}
+
+void Session::lingerThenClose() {
+    if (closed_) return;
+    leaveRegistry();  // over for everyone else already; only the socket lingers
+    // Everything queued is written: say we are done (FIN), then read and
+    // discard what the peer still sends for a short while, bounded in time
+    // and bytes, so our last words arrive instead of a reset.
+    error_code ignored;
+    stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    stream_.lowest_layer().cancel(ignored);  // a pending TLS read ends; its handler sees closing_
+    deadline_.expires_after(milliseconds(1000));
+    deadline_.async_wait([self = shared_from_this()](error_code ec) {
+        if (!ec) self->closeNow();
+    });
+    drainInput();
+}
+
+void Session::drainInput() {
+    constexpr std::size_t kMaxDrainedBytes = 1 << 20;
+    stream_.next_layer().async_read_some(
+        asio::buffer(drainBuffer_), [self = shared_from_this()](error_code ec, std::size_t n) {
+            if (self->closed_) return;
+            self->drainedBytes_ += n;
+            if (ec || self->drainedBytes_ > kMaxDrainedBytes) return self->closeNow();
+            self->drainInput();
+        });
 }
 
 }  // namespace vigil::server

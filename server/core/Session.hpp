@@ -70,6 +70,9 @@ private:
     void failAndClose(protocol::ErrorCode code, std::string text);
     void closeAfterFlush();
     void closeNow();
+    void leaveRegistry();
+    void lingerThenClose();
+    void drainInput();
     bool takeRateToken();
 
     boost::asio::ssl::stream<StrandSocket> stream_;
@@ -94,6 +97,11 @@ private:
     bool closing_ = false;  // no more reads; close once the queue is written
     bool closed_ = false;
     bool registered_ = false;
+    // Lingering close: bytes a peer sent that we will never read make the
+    // kernel answer our close with a reset, and a reset makes the peer's
+    // kernel throw away what we wrote last, the Error that says why.
+    std::array<std::uint8_t, 4096> drainBuffer_{};
+    std::size_t drainedBytes_ = 0;
 
     double tokens_;
     std::chrono::steady_clock::time_point lastRefill_;

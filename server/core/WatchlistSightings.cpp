@@ -64,10 +64,8 @@ StoredSighting WatchlistStore::addSighting(const NewSighting& s, const std::stri
                  r.runner_up_id, s.runner_up_name, static_cast<double>(r.runner_up_distance))
         .run();
     const auto id = db_.lastInsertId();
-    protocol::Bytes probe(sizeof(float) * r.probe.size());
-    std::memcpy(probe.data(), r.probe.data(), probe.size());
     db_.prepare("UPDATE sightings SET snapshot = ?, probe = ? WHERE id = ?")
-        .bindAll(seal(r.snapshot_jpeg, "sighting.snapshot", id), seal(probe, "sighting.probe", id), id)
+        .bindAll(seal(r.snapshot_jpeg, "sighting.snapshot", id), sealDescriptor(r.probe, "sighting.probe", id), id)
         .run();
     tx.commit();
     out.id = static_cast<std::uint64_t>(id);
@@ -208,7 +206,9 @@ SightingDecision WatchlistStore::decideSighting(std::uint64_t id, protocol::Revi
         auto probeRow = db_.prepare("SELECT probe FROM sightings WHERE id = ?");
         probeRow.bind(1, id);
         probeRow.step();
-        const auto probe = open(probeRow.blob(0), "sighting.probe", static_cast<std::int64_t>(id));
+        const auto sealedProbe = probeRow.blob(0);  // empty once erased by retention
+        const auto probe = sealedProbe.empty() ? std::nullopt
+                                               : open(sealedProbe, "sighting.probe", static_cast<std::int64_t>(id));
         // A probe of zeros: a station too old to send its face; nothing to learn.
         const bool usable = probe && probe->size() == sizeof(float) * protocol::kDescriptorSize &&
                             std::any_of(probe->begin(), probe->end(), [](std::uint8_t b) { return b != 0; });

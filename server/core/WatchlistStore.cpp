@@ -1,23 +1,10 @@
 #include "server/core/WatchlistStore.hpp"
 
-#include <cstring>
+#include <algorithm>
 #include <iostream>
 
 namespace vigil::server {
 namespace {
-
-protocol::Bytes descriptorBytes(const protocol::Descriptor& d) {
-    protocol::Bytes out(sizeof(float) * d.size());
-    std::memcpy(out.data(), d.data(), out.size());  // IEEE-754 floats; the server only runs on little-endian hosts
-    return out;
-}
-
-std::optional<protocol::Descriptor> descriptorFrom(const protocol::Bytes& bytes) {
-    protocol::Descriptor d{};
-    if (bytes.size() != sizeof(float) * d.size()) return std::nullopt;
-    std::memcpy(d.data(), bytes.data(), bytes.size());
-    return d;
-}
 
 constexpr const char* kPersonColumns =
     "id, name, reason, danger, notes, created_at, updated_at, created_by, thumbnail";
@@ -122,26 +109,55 @@ const std::vector<std::string>& WatchlistStore::migrations() {
         );
         CREATE INDEX negatives_by_person ON person_negatives(person_id);
         )sql",
+        // 3 (issue 7): the audit chain is security::AuditChain's (binary
+        // canonical encoding). Rows written before keep their format-0 links,
+        // which `audit verify` still checks; the chain continues from them.
+        R"sql(
+        ALTER TABLE audit ADD COLUMN format INTEGER NOT NULL DEFAULT 0;
+        )sql",
     };
     return list;
 }
 
 WatchlistStore::WatchlistStore(const std::filesystem::path& file, const crypto::Key256& dataKey)
-    : db_(Database::open(file, migrations())), key_(dataKey) {}
+    : db_(Database::open(file, migrations())), sealer_(dataKey) {}
 
+// The records are security::RecordSealer's (AES-256-GCM, "what:id" bound as
+// associated data); the store only reports the ones that fail.
 protocol::Bytes WatchlistStore::seal(std::span<const std::uint8_t> plain, const std::string& what, std::int64_t id) {
-    return crypto::seal(key_, plain, what + ":" + std::to_string(id));
+    return sealer_.seal({what, id}, plain);
+}
+
+void WatchlistStore::reportTampered(const std::string& what, std::int64_t id) {
+    ++integrityFailures_;
+    std::cerr << "vigil-server: integrity: " << what << " of row " << id
+              << " failed authentication (altered or sealed under another key); not served\n";
 }
 
 std::optional<protocol::Bytes> WatchlistStore::open(std::span<const std::uint8_t> record, const std::string& what,
                                                     std::int64_t id) {
-    auto plain = crypto::open(key_, record, what + ":" + std::to_string(id));
-    if (!plain) {
-        ++integrityFailures_;
-        std::cerr << "vigil-server: integrity: " << what << " of row " << id
-                  << " failed authentication (altered or sealed under another key); not served\n";
+    auto opened = sealer_.open({what, id}, record);
+    if (opened.tampered()) {
+        reportTampered(what, id);
+        return std::nullopt;
     }
-    return plain;
+    return opened.takeBytes();
+}
+
+protocol::Bytes WatchlistStore::sealDescriptor(const protocol::Descriptor& d, const std::string& what, std::int64_t id) {
+    return sealer_.sealFloats({what, id}, d);
+}
+
+std::optional<protocol::Descriptor> WatchlistStore::openDescriptor(std::span<const std::uint8_t> record,
+                                                                   const std::string& what, std::int64_t id) {
+    const auto values = sealer_.openFloats({what, id}, record);
+    protocol::Descriptor d{};
+    if (!values || values->size() != d.size()) {
+        reportTampered(what, id);
+        return std::nullopt;
+    }
+    std::copy(values->begin(), values->end(), d.begin());
+    return d;
 }
 
 std::uint64_t WatchlistStore::bumpVersion() {
@@ -185,7 +201,7 @@ std::pair<std::uint64_t, std::uint64_t> WatchlistStore::addPerson(const protocol
         const auto photoId = db_.lastInsertId();
         db_.prepare("UPDATE photos SET image = ?, descriptor = ? WHERE id = ?")
             .bindAll(seal(photo.image, "photo.image", photoId),
-                     seal(descriptorBytes(photo.descriptor), "photo.descriptor", photoId), photoId)
+                     sealDescriptor(photo.descriptor, "photo.descriptor", photoId), photoId)
             .run();
     }
     tx.commit();
@@ -287,9 +303,8 @@ std::vector<protocol::WantedPerson> WatchlistStore::readWanted(const std::string
         photos.bindAll(id, fingerprint);
         while (photos.step()) {
             const auto photoId = photos.int64(0);
-            const auto plain = open(photos.blob(1), "photo.descriptor", photoId);
-            const auto descriptor = plain ? descriptorFrom(*plain) : std::nullopt;
-            if (!descriptor) continue;  // reported by open(); never served
+            const auto descriptor = openDescriptor(photos.blob(1), "photo.descriptor", photoId);
+            if (!descriptor) continue;  // reported; never served
             w.faces.push_back({static_cast<std::uint64_t>(photoId), *descriptor, static_cast<float>(photos.real(2))});
         }
         auto negatives = db_.prepare("SELECT id, descriptor FROM person_negatives WHERE person_id = ? AND "

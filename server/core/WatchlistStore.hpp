@@ -10,6 +10,7 @@
 // may write the same file; every write bumps the version in its transaction.
 
 #include "server/core/Sqlite.hpp"
+#include "server/security/RecordSealer.hpp"
 
 #include "protocol/Crypto.hpp"
 #include "protocol/Messages.hpp"
@@ -158,6 +159,10 @@ private:
     std::uint64_t bumpVersion();
     protocol::Bytes seal(std::span<const std::uint8_t> plain, const std::string& what, std::int64_t id);
     std::optional<protocol::Bytes> open(std::span<const std::uint8_t> record, const std::string& what, std::int64_t id);
+    protocol::Bytes sealDescriptor(const protocol::Descriptor& d, const std::string& what, std::int64_t id);
+    std::optional<protocol::Descriptor> openDescriptor(std::span<const std::uint8_t> record, const std::string& what,
+                                                       std::int64_t id);
+    void reportTampered(const std::string& what, std::int64_t id);
     protocol::PersonDetails readDetails(std::int64_t id, Statement& row);
     protocol::Sighting readSighting(Statement& row, std::size_t& snapshotBytes, std::size_t snapshotBudget);
     std::vector<protocol::Sighting> readSightings(const std::string& whereOrderLimit, std::int64_t a, std::int64_t b,
@@ -167,7 +172,7 @@ private:
 
     std::mutex mutex_;
     Database db_;
-    crypto::Key256 key_;
+    security::RecordSealer sealer_;
     std::atomic<std::uint64_t> integrityFailures_{0};
 };
 

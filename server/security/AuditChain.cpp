@@ -28,7 +28,19 @@ std::string canonicalEncoding(const AuditEntry& e) {
     putString(out, e.address);
     putString(out, e.action);
     putString(out, e.detail);
+    // Appended only when present: entries without a target keep the encoding
+    // (and hashes) they had before the field existed; the encoding still
+    // decodes one way (after the detail comes either the end or a target).
+    if (!e.target.empty()) putString(out, e.target);
     return out;
+}
+
+std::string legacyChainHashV0(const std::string& previousHex, const AuditEntry& e) {
+    std::string material;
+    for (const std::string& field : {previousHex, std::to_string(e.sequence), std::to_string(e.time), e.actor,
+                                     e.address, e.action, e.target, e.detail})
+        material += std::to_string(field.size()) + ":" + field + ";";
+    return crypto::toHex(crypto::sha256(material));
 }
 
 crypto::Sha256 chainHash(const crypto::Sha256& previous, const AuditEntry& entry) {

@@ -18,11 +18,12 @@ namespace vigil::server::security {
 
 struct AuditEntry {
     std::uint64_t sequence = 0;  // 1, 2, 3, ... without gaps
-    std::int64_t time = 0;       // unix seconds
+    std::int64_t time = 0;       // unix time in the caller's unit (watchlist.db: milliseconds)
     std::string actor;           // user name or "station:NAME" or "system"
     std::string address;         // peer address, empty for local actions
     std::string action;          // "login.success", "person.remove", "key.rotate", ...
     std::string detail;          // free text; never secrets
+    std::string target;          // what the action was on ("person 12", "user bob"); may be empty
     bool operator==(const AuditEntry&) const = default;
 };
 
@@ -39,6 +40,12 @@ inline constexpr crypto::Sha256 kAuditGenesis{};
 std::string canonicalEncoding(const AuditEntry& entry);
 
 crypto::Sha256 chainHash(const crypto::Sha256& previous, const AuditEntry& entry);
+
+// The link of audit rows written by vigil-server before it used this module
+// (watchlist.db rows with format 0): SHA-256 over decimal-length-prefixed
+// text fields, as lowercase hex. Only for verifying those rows; new rows use
+// chainHash().
+std::string legacyChainHashV0(const std::string& previousHex, const AuditEntry& entry);
 
 // Appends entries in order; the server keeps one per audit table, seeded from
 // the last stored row at open.

@@ -36,7 +36,6 @@ struct ReviewStation {
         config.address = "Gate " + account;
         config.nominatimUrl = "off";
         config.speech = "off";
-        config.cooldownSeconds = 0;  // every appearance is an alert of its own
         config.matchThreshold = threshold;
         core = std::make_unique<client::StationCore>(config);
         core->startLink();

@@ -155,9 +155,30 @@ TEST_CASE("thousands of wrong logins from many addresses and accounts leave ever
     legit.join();
 
     const auto worstMs = std::chrono::duration_cast<std::chrono::milliseconds>(worst).count();
+    const auto costs = hq.service->loginCosts();
     MESSAGE(attempted.load() << " wrong logins; " << legitLogins << " legitimate logins during the attack, "
-                             << legitFailures << " refused; slowest legitimate login " << worstMs << " ms");
+                             << legitFailures << " refused; slowest legitimate login " << worstMs << " ms; "
+                             << costs.password_hashes << " password hashes, " << costs.refused_before_hashing
+                             << " logins refused before hashing, " << costs.captchas_drawn << " CAPTCHAs drawn, "
+                             << costs.captchas_refused << " refused undrawn");
     CHECK(attempted.load() >= attempts);
+
+    // A refused attempt is cheap: 50 more guesses at a victim the attack got
+    // delayed or locked, from a fresh address, run no scrypt at all.
+    auto prober = hq.connect("127.0.8.1");
+    REQUIRE(prober);
+    for (int i = 0; i < 50; ++i) {
+        const auto reply = login(*prober, "victim-0", "another wrong guess " + std::to_string(i));
+        REQUIRE(reply);
+        const auto* error = std::get_if<protocol::Error>(&*reply);
+        REQUIRE(error);
+        const bool throttled =
+            error->code == protocol::ErrorCode::AccountLocked || error->code == protocol::ErrorCode::RateLimited;
+        CHECK(throttled);
+    }
+    const auto after = hq.service->loginCosts();
+    CHECK(after.password_hashes == costs.password_hashes);
+    CHECK(after.refused_before_hashing == costs.refused_before_hashing + 50);
     CHECK(legitFailures == 0);
     CHECK(legitLogins >= 9);
     CHECK(worstMs < 5000);

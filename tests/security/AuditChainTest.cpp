@@ -14,7 +14,7 @@ std::vector<ChainedAuditEntry> sampleChain(std::size_t n) {
     std::vector<ChainedAuditEntry> out;
     for (std::size_t i = 0; i < n; ++i)
         out.push_back(chain.append({0, 1'700'000'000 + static_cast<std::int64_t>(i), "admin", "127.0.0.1",
-                                    i % 2 ? "person.add" : "login.success", "entry " + std::to_string(i)}));
+                                    i % 2 ? "person.add" : "login.success", "entry " + std::to_string(i), ""}));
     return out;
 }
 
@@ -31,7 +31,7 @@ TEST_CASE("an untouched audit chain verifies and numbers entries from 1") {
 }
 
 TEST_CASE("altering any field of an entry reports that entry as the first broken link") {
-    for (int field = 0; field < 5; ++field) {
+    for (int field = 0; field < 6; ++field) {
         auto entries = sampleChain(8);
         auto& e = entries[4].entry;
         switch (field) {
@@ -40,6 +40,7 @@ TEST_CASE("altering any field of an entry reports that entry as the first broken
         case 2: e.address = "10.0.0.1"; break;
         case 3: e.action = "person.remove"; break;
         case 4: e.detail += "!"; break;
+        case 5: e.target = "person 99"; break;
         }
         const ChainVerdict verdict = verifyChain(entries);
         CHECK(verdict.problem == Problem::HashMismatch);
@@ -92,7 +93,7 @@ TEST_CASE("cutting entries off the end is caught against the recorded head") {
 TEST_CASE("a chain resumed from its stored head continues the same chain") {
     auto entries = sampleChain(3);
     AuditChain resumed(entries.back().hash, entries.back().entry.sequence);
-    entries.push_back(resumed.append({0, 5, "system", "", "key.rotate", "kek replaced"}));
+    entries.push_back(resumed.append({0, 5, "system", "", "key.rotate", "kek replaced", ""}));
     CHECK(entries.back().entry.sequence == 4);
     CHECK(verifyChain(entries).intact());
     // A verifier may also start in the middle, from a trusted checkpoint.
@@ -100,13 +101,13 @@ TEST_CASE("a chain resumed from its stored head continues the same chain") {
 }
 
 TEST_CASE("the canonical encoding keeps field boundaries apart") {
-    AuditEntry a{1, 2, "ab", "c", "x", ""};
-    AuditEntry b{1, 2, "a", "bc", "x", ""};
+    AuditEntry a{1, 2, "ab", "c", "x", "", ""};
+    AuditEntry b{1, 2, "a", "bc", "x", "", ""};
     CHECK(canonicalEncoding(a) != canonicalEncoding(b));
     CHECK(chainHash(kAuditGenesis, a) != chainHash(kAuditGenesis, b));
     // Pinned against an independent computation (Python hashlib) of
     // SHA-256(32 zero bytes || "vigil-audit-v1\0" || u64be fields || u64be-length-prefixed strings):
     // a change of the encoding would silently invalidate every stored chain.
-    CHECK(vigil::crypto::toHex(chainHash(kAuditGenesis, {1, 1'700'000'000, "admin", "10.0.0.7", "login.success", "ok"})) ==
+    CHECK(vigil::crypto::toHex(chainHash(kAuditGenesis, {1, 1'700'000'000, "admin", "10.0.0.7", "login.success", "ok", ""})) ==
           "ce2a8cee84731fc8e7a03b5d052a82c6d2edad82c8c85ce6e16c50d5f6579a2f");
 }

@@ -180,6 +180,51 @@ TEST_CASE("an address spraying many accounts is slowed down") {
     CHECK(throttle.check("fresh", "7.7.7.7").verdict == LoginThrottle::Verdict::Allowed);
 }
 
+TEST_CASE("an account name counts as one whatever its letter case") {
+    ManualClock clock;
+    ThrottleLimits limits;
+    limits.account = ThrottleRules{2, 1000, 60'000, 4, 600'000, 3'600'000};
+    LoginThrottle throttle(clock.clock(), limits);
+    for (const char* spelling : {"admin", "Admin", "ADMIN", "aDmIn"}) throttle.recordFailure(spelling, "1.1.1.1");
+    CHECK(throttle.check("admin", "2.2.2.2").verdict == LoginThrottle::Verdict::Locked);
+    throttle.recordSuccess("ADMIN");
+    CHECK(throttle.check("admin", "2.2.2.2").verdict == LoginThrottle::Verdict::Allowed);
+}
+
+TEST_CASE("an account's lock-out and failure count survive a restart through credentials.db") {
+    TempDir dir("throttle-restart");
+    ManualClock clock;
+    ThrottleLimits limits;
+    limits.account = ThrottleRules{2, 1000, 60'000, 5, 600'000, 3'600'000};
+    {
+        CredentialStore store(dir.path / "c.db");
+        LoginThrottle throttle(clock.clock(), limits);
+        for (int i = 0; i < 4; ++i) CHECK_FALSE(throttle.recordFailure("bob", "1.1.1.1"));
+        CHECK(throttle.recordFailure("Bob", "1.1.1.1"));  // the 5th locks, and says so
+        for (int i = 0; i < 3; ++i) throttle.recordFailure("carol", "1.1.1.1");
+        throttle.recordFailure("dave", "1.1.1.1");
+        throttle.recordSuccess("dave");
+        store.storeLoginFailures(throttle.takeAccountChanges());
+        CHECK(throttle.takeAccountChanges().empty());  // nothing changed since
+    }
+    clock.advance(500);  // within carol's 1 s delay
+    CredentialStore reopened(dir.path / "c.db");
+    CHECK(reopened.loginFailures().size() == 2);  // bob and carol; dave's success deleted his row
+    LoginThrottle restarted(clock.clock(), limits);
+    restarted.restore(reopened.loginFailures());
+    CHECK(restarted.check("bob", "9.9.9.9").verdict == LoginThrottle::Verdict::Locked);
+    CHECK(restarted.check("carol", "9.9.9.9").verdict == LoginThrottle::Verdict::Delayed);
+    CHECK(restarted.check("dave", "9.9.9.9").verdict == LoginThrottle::Verdict::Allowed);
+
+    // The lock-out ends at its time, and the stored row goes with it.
+    clock.advance(600'000);
+    CHECK(restarted.check("bob", "9.9.9.9").verdict == LoginThrottle::Verdict::Allowed);
+    reopened.storeLoginFailures(restarted.takeAccountChanges());
+    const auto left = reopened.loginFailures();
+    REQUIRE(left.size() == 1);
+    CHECK(left.front().account == "carol");
+}
+
 TEST_CASE("registration limits count per address and overall, from the database") {
     TempDir dir("reglimit");
     ManualClock clock;

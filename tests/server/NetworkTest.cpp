@@ -396,3 +396,24 @@ TEST_CASE("a subscriber that stops reading is dropped instead of growing memory"
     CHECK(s.server->connectionCount() == connectedBefore - 1);
     CHECK(std::holds_alternative<p::Pong>(*reporter->call(p::Ping{3})));
 }
+
+TEST_CASE("an account locked out by failed logins stays locked when the server restarts") {
+    TestServer s;
+    s.start();
+    s.addUser("target", kPassword, p::Role::Station);
+    auto c = s.connect();
+    for (int i = 0; i < s.config.lockout_after_failures; ++i) {
+        CHECK(codeOf(s.tryLogin(*c, "target", "wrong password number " + std::to_string(i))) ==
+              p::ErrorCode::InvalidCredentials);
+        s.advanceClock(61s);  // past each growing delay, well inside the lock-out's window
+    }
+    CHECK(codeOf(s.tryLogin(*c, "target", kPassword)) == p::ErrorCode::AccountLocked);
+    c.reset();
+
+    s.stop();
+    s.start();
+    auto after = s.connect();
+    CHECK(codeOf(s.tryLogin(*after, "target", kPassword)) == p::ErrorCode::AccountLocked);
+    s.advanceClock(std::chrono::seconds(s.config.lockout_seconds));
+    CHECK(std::holds_alternative<p::LoginResponse>(s.tryLogin(*after, "target", kPassword)));
+}
