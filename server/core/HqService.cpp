@@ -67,8 +67,8 @@ const char* describe(Capability c) {
     case Capability::EditWatchlist: return "edit the watchlist";
     case Capability::ManageUsers: return "manage accounts";
     case Capability::ReadAudit: return "read the audit log";
-    case Capability::WatchSessions: return "see who is connected";
     case Capability::ReviewSightings: return "confirm or dismiss sightings";
+    case Capability::WatchSessions: return "see who is connected";
     }
     return "do this";
 }
@@ -95,9 +95,19 @@ HqService::HqService(const ServerConfig& config, HqDependencies deps)
                                     "run tools/fetch-models, then restart vigil-server")) {
     announced_ = watchlist_.version();
     publishedDecisions_ = watchlist_.lastDecisionSeq();
+    throttle_.restore(credentials_.loginFailures());
 }
 
-HqService::~HqService() { watcher_.reset(); }
+HqService::~HqService() {
+    watcher_.reset();
+    try {
+        persistLoginFailures();
+    } catch (const std::exception& e) {
+        std::cerr << "vigil-server: cannot store the login failure counters: " << e.what() << "\n";
+    }
+}
+
+void HqService::persistLoginFailures() { credentials_.storeLoginFailures(throttle_.takeAccountChanges()); }
 
 void HqService::startWatching() {
     if (watcher_) return;
@@ -146,8 +156,21 @@ void HqService::auditAnonymous(const std::string& address, const std::string& ac
 
 Result<protocol::CaptchaChallenge> HqService::requestCaptcha(protocol::CaptchaPurpose purpose,
                                                              const std::string& address) {
+    if (purpose == protocol::CaptchaPurpose::Login) {
+        // An address that may not try a login now gets no challenge either:
+        // refusing here costs a map lookup instead of a drawn PNG.
+        const auto blocked = throttle_.checkAddress(address);
+        if (blocked.verdict != LoginThrottle::Verdict::Allowed) {
+            ++captchasRefused_;
+            return refuse(blocked.verdict == LoginThrottle::Verdict::Locked ? ErrorCode::AccountLocked
+                                                                             : ErrorCode::RateLimited,
+                          "too many failed logins from this address; wait " +
+                              std::to_string(blocked.retry_after_ms / 1000 + 1) + " s");
+        }
+    }
     auto issued = captcha_.issue(purpose, address);
     if (!issued) return refuse(ErrorCode::ServerBusy, "too many open CAPTCHA challenges; try again in a minute");
+    ++captchasDrawn_;
     return protocol::CaptchaChallenge{issued->id, std::move(issued->png), issued->expires_in_seconds};
 }
 
@@ -187,8 +210,10 @@ Result<LoginGrant> HqService::login(const protocol::LoginRequest& r, const std::
     if (!captcha_.verify(r.captcha_id, r.captcha_answer, protocol::CaptchaPurpose::Login))
         return refuse(ErrorCode::CaptchaInvalid, "the CAPTCHA answer is wrong, expired or already used");
     const auto decision = throttle_.check(r.username, address);
+    if (decision.verdict != LoginThrottle::Verdict::Allowed) ++refusedBeforeHashing_;
     if (decision.verdict == LoginThrottle::Verdict::Locked) {
-        auditAnonymous(address, "login.locked", r.username);
+        // Audited once when the lock-out began (login.lockout), not per refused
+        // attempt: a refusal must not cost a durable write.
         return refuse(ErrorCode::AccountLocked, "too many failed logins; try again in " +
                                                     std::to_string(decision.retry_after_ms / 60000 + 1) + " minutes");
     }
@@ -198,11 +223,12 @@ Result<LoginGrant> HqService::login(const protocol::LoginRequest& r, const std::
 
     const auto user = r.password.size() <= policy_.max_length ? credentials_.findUser(r.username) : std::nullopt;
     bool good = false;
+    ++passwordHashes_;
     if (user) good = hasher_.verify(r.password, user->password_hash);
     else hasher_.verifyDummy(r.password);  // same work for unknown names: timing tells nothing
     if (!good) {
-        throttle_.recordFailure(r.username, address);
         auditAnonymous(address, "login.failure", r.username);
+        lockedOut(r.username, throttle_.recordFailure(r.username, address), address);
         return refuse(ErrorCode::InvalidCredentials, "wrong user name or password");
     }
     if (user->status == protocol::AccountStatus::Pending) {
@@ -214,7 +240,7 @@ Result<LoginGrant> HqService::login(const protocol::LoginRequest& r, const std::
         return refuse(ErrorCode::AccountDisabled, "this account is disabled");
     }
     if (auto refusal = checkSecondFactor(*user, r.one_time_code, address)) {
-        throttle_.recordFailure(r.username, address);
+        lockedOut(r.username, throttle_.recordFailure(r.username, address), address);
         return *refusal;
     }
     throttle_.recordSuccess(r.username);
@@ -630,6 +656,18 @@ Result<protocol::Ok> HqService::bootstrapAdmin(const std::string& username, cons
     if (!credentials_.createUser(user)) return refuse(ErrorCode::UsernameTaken, "an account named " + username + " exists");
     audit(Actor{"init", protocol::Role::Admin, "cli"}, "user.add", "user " + username, "first admin");
     return protocol::Ok{};
+}
+
+void HqService::lockedOut(const std::string& account, bool nowLocked, const std::string& address) {
+    if (!nowLocked) return;  // lesser counts are stored within --session-check-ms
+    persistLoginFailures();
+    auditAnonymous(address, "login.lockout", account,
+                   "locked for " + std::to_string(config_.lockout_seconds) + " s after " +
+                       std::to_string(config_.lockout_after_failures) + " failures");
+}
+
+LoginCosts HqService::loginCosts() const {
+    return {captchasDrawn_.load(), captchasRefused_.load(), passwordHashes_.load(), refusedBeforeHashing_.load()};
 }
 
 std::uint64_t HqService::watchlistVersion() { return watchlist_.version(); }

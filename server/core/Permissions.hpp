@@ -16,8 +16,8 @@ enum class Capability {
     EditWatchlist,   // add / update / remove persons
     ManageUsers,     // approve, disable, roles, session tokens
     ReadAudit,
-    WatchSessions,   // who is connected now (the console's connected-stations list)
     ReviewSightings, // confirm / dismiss sightings (issue 9)
+    WatchSessions,   // who is connected now (the console's connected-stations list)
 };
 
 constexpr bool allows(protocol::Role role, Capability c) {
@@ -26,8 +26,7 @@ constexpr bool allows(protocol::Role role, Capability c) {
     case Role::Admin: return true;
     case Role::Operator:
         return c == Capability::SyncWatchlist || c == Capability::ReceiveAlerts || c == Capability::ListSightings ||
-               c == Capability::EditWatchlist || c == Capability::WatchSessions ||
-               c == Capability::ReviewSightings;
+               c == Capability::EditWatchlist || c == Capability::ReviewSightings || c == Capability::WatchSessions;
     case Role::Station:
         return c == Capability::SyncWatchlist || c == Capability::ReportSighting || c == Capability::ReceiveAlerts;
     case Role::Viewer: return c == Capability::ReceiveAlerts || c == Capability::ListSightings;
