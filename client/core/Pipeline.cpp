@@ -256,8 +256,8 @@ struct Pipeline::Impl {
                const std::map<std::uint64_t, protocol::WantedPerson>* people) {
         MatchObservation observation{job.trackId, std::nullopt, 0, msSince(started, job.frame->capturedAt)};
         const protocol::WantedPerson* person = nullptr;
-        std::optional<float> nearest;
         std::optional<rec::Candidate> runnerUp;
+        std::optional<float> nearest;
         if (m && people && m->size() > 0) {
             const auto result = m->match(descriptor);
             if (result.best) nearest = result.best->distance;

@@ -16,8 +16,8 @@ enum class Capability {
     EditWatchlist,   // add / update / remove persons
     ManageUsers,     // approve, disable, roles, session tokens
     ReadAudit,
-    WatchSessions,   // who is connected now (the console's connected-stations list)
     ReviewSightings, // confirm / dismiss sightings (issue 9)
+    WatchSessions,   // who is connected now (the console's connected-stations list)
 };
 
 constexpr bool allows(protocol::Role role, Capability c) {

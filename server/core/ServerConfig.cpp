@@ -76,10 +76,10 @@ po::options_description serverOptions(ServerConfig& c) {
         ("captcha-ttl-seconds", po::value(&c.captcha_ttl_seconds)->default_value(c.captcha_ttl_seconds), "life of a CAPTCHA challenge")
         ("session-idle-hours", po::value(&c.session_idle_hours)->default_value(c.session_idle_hours), "unused session tokens expire after")
         ("session-absolute-hours", po::value(&c.session_absolute_hours)->default_value(c.session_absolute_hours), "every session token expires after")
+        ("push-at-once", po::value(&c.push_at_once)->default_value(c.push_at_once), "danger levels whose sightings reach every station before review (comma-separated low,medium,high,extreme; 'none' or 'all'); the others wait for an operator's confirmation")
         ("session-check-ms", po::value(&c.session_check_ms)->default_value(c.session_check_ms), "how often live sessions are checked against account and station-certificate changes made by other processes")
         ("keep-snapshots-days", po::value(&c.keep_snapshots_days)->default_value(c.keep_snapshots_days), "sighting snapshots older than this are erased (0: kept)")
         ("keep-sightings-days", po::value(&c.keep_sightings_days)->default_value(c.keep_sightings_days), "sightings older than this are deleted (0: kept)")
-        ("push-at-once", po::value(&c.push_at_once)->default_value(c.push_at_once), "danger levels whose sightings reach every station before review (comma-separated low,medium,high,extreme; 'none' or 'all'); the others wait for an operator's confirmation")
         ("watch-interval-ms", po::value(&c.watch_interval_ms)->default_value(c.watch_interval_ms), "how often to look for watchlist changes by other processes")
         ("models-dir", po::value(&c.models_dir), "recognition models (default $HOME/.cache/vigil/models)");
     // clang-format on
