@@ -1,21 +1,10 @@
 #include "server/core/WatchlistStore.hpp"
 
-#include <cstring>
-
 #include <algorithm>
 #include <iostream>
 
 namespace vigil::server {
 namespace {
-
-// A negative example is sealed as the probe's raw bytes (as the station sent
-// it), not with sealFloats: turn them back into a descriptor.
-std::optional<protocol::Descriptor> descriptorFrom(const protocol::Bytes& bytes) {
-    protocol::Descriptor d{};
-    if (bytes.size() != sizeof(float) * d.size()) return std::nullopt;
-    std::memcpy(d.data(), bytes.data(), bytes.size());
-    return d;
-}
 
 constexpr const char* kPersonColumns =
     "id, name, reason, danger, notes, created_at, updated_at, created_by, thumbnail";
